@@ -1,0 +1,202 @@
+// Pre-computed aggregates: how one response changes the per-day counters, and how counters become metrics.
+// Counters live per survey × org unit (and each unit above it) × local day, for the totals and for each indicator node,
+// so a dashboard question is answered by reading a few hundred small items, never by scanning responses.
+import type { Answers } from './answers.ts';
+import type { OrgTree } from './org.ts';
+import { addDays, bucketStart, bucketStarts, localDay, type Granularity } from './periods.ts';
+import { mean, nps, npsCategory, type NpsCounts } from './scoring.ts';
+import { localize, nodeLevels, type Locale, type Survey } from './survey.ts';
+
+/** Survey key under which every survey's totals are also counted, for views across surveys. */
+export const ALL_SURVEYS = '*';
+
+export interface CapturedResponse {
+  id: string;
+  surveyId: string;
+  unitId: string;
+  submittedAt: string;
+  answers: Answers;
+}
+
+export type Counters = Record<string, number>;
+
+export interface CounterDelta {
+  pk: string;
+  sk: string;
+  add: Counters;
+}
+
+export const counterKey = {
+  partition: (surveyId: string, unitId: string) => `S#${surveyId}#U#${unitId}`,
+  total: (day: string) => `D#${day}#T`,
+  node: (day: string, nodeId: string) => `D#${day}#N#${nodeId}`,
+  /** Marker proving a response was counted, so a replayed stream record is not counted twice. */
+  appliedMarker: (responseId: string) => ({ pk: `R#${responseId}`, sk: 'applied' }),
+};
+
+/** The counter increments one response causes, in every unit from its own up to the root. */
+export function responseDeltas(response: CapturedResponse, survey: Survey, org: OrgTree, timeZone: string): CounterDelta[] {
+  const day = localDay(response.submittedAt, timeZone);
+  const total: Counters = { responses: 1 };
+  const perNode = new Map<string, Counters>();
+  let npsCounted = false;
+
+  for (const question of survey.questions) {
+    const value = response.answers[question.id];
+    if (typeof value !== 'number') continue;
+    const node = perNode.get(question.nodeId) ?? {};
+    perNode.set(question.nodeId, node);
+    increment(node, 'count', 1);
+    increment(node, 'sum', value);
+    if (question.type === 'nps') {
+      const category = `${npsCategory(value)}s`;
+      increment(node, category, 1);
+      // The survey's first NPS question is its headline NPS.
+      if (!npsCounted) increment(total, category, 1);
+      npsCounted = true;
+    } else if (question.type === 'csat') {
+      increment(total, 'csatSum', value);
+      increment(total, 'csatCount', 1);
+    } else if (question.type === 'ces') {
+      increment(total, 'cesSum', value);
+      increment(total, 'cesCount', 1);
+    }
+  }
+
+  const units = org.lineage(response.unitId).map((u) => u.id);
+  if (units.length === 0) units.push(response.unitId);
+  const deltas: CounterDelta[] = [];
+  for (const unitId of units) {
+    deltas.push({ pk: counterKey.partition(response.surveyId, unitId), sk: counterKey.total(day), add: total });
+    deltas.push({ pk: counterKey.partition(ALL_SURVEYS, unitId), sk: counterKey.total(day), add: total });
+    for (const [nodeId, add] of perNode) deltas.push({ pk: counterKey.partition(response.surveyId, unitId), sk: counterKey.node(day, nodeId), add });
+  }
+  return deltas;
+}
+
+function increment(counters: Counters, name: string, by: number): void {
+  counters[name] = (counters[name] ?? 0) + by;
+}
+
+/** Sums deltas that hit the same counter item, so a batch writes each hot item once. */
+export function foldDeltas(deltas: Iterable<CounterDelta>): CounterDelta[] {
+  const folded = new Map<string, CounterDelta>();
+  for (const delta of deltas) {
+    const key = `${delta.pk}|${delta.sk}`;
+    const existing = folded.get(key);
+    if (!existing) folded.set(key, { pk: delta.pk, sk: delta.sk, add: { ...delta.add } });
+    else for (const [name, by] of Object.entries(delta.add)) increment(existing.add, name, by);
+  }
+  return [...folded.values()];
+}
+
+export interface ScoreSummary extends NpsCounts {
+  count: number;
+  nps: number | null;
+  csat: number | null;
+  ces: number | null;
+}
+
+export interface Bucket extends ScoreSummary {
+  start: string;
+}
+
+export interface NodeScore {
+  nodeId: string;
+  parentId: string | null;
+  label: string;
+  level: number;
+  count: number;
+  /** NPS for a node measured by an NPS question, otherwise the mean answer on `scaleMax`. */
+  score: number | null;
+  metric: 'nps' | 'mean';
+  scaleMax: number | null;
+}
+
+export interface Metrics {
+  buckets: Bucket[];
+  total: ScoreSummary;
+  nodes: NodeScore[];
+}
+
+export interface MetricsQuery {
+  from: string;
+  to: string;
+  granularity: Granularity;
+  locale: Locale;
+}
+
+/** Turns day counter items (keyed by sort key) into trend buckets, a total and per-node scores. */
+export function summarize(items: { sk: string; counters: Counters }[], query: MetricsQuery, survey: Survey | undefined): Metrics {
+  const bucketSums = new Map<string, Counters>(bucketStarts(query.from, query.to, query.granularity).map((s) => [s, {}]));
+  const totalSums: Counters = {};
+  const nodeSums = new Map<string, Counters>();
+
+  for (const { sk, counters } of items) {
+    const [, day, kind, nodeId] = sk.split('#');
+    if (!day || day < query.from || day > query.to) continue;
+    if (kind === 'T') {
+      const start = bucketStart(day, query.granularity);
+      const bucket = bucketSums.get(start) ?? {};
+      bucketSums.set(start, bucket);
+      addAll(bucket, counters);
+      addAll(totalSums, counters);
+    } else if (kind === 'N' && nodeId) {
+      const node = nodeSums.get(nodeId) ?? {};
+      nodeSums.set(nodeId, node);
+      addAll(node, counters);
+    }
+  }
+
+  return {
+    buckets: [...bucketSums].map(([start, sums]) => ({ start, ...scoreSummary(sums) })),
+    total: scoreSummary(totalSums),
+    nodes: survey ? nodeScores(survey, nodeSums, query.locale) : [],
+  };
+}
+
+function addAll(into: Counters, from: Counters): void {
+  for (const [name, by] of Object.entries(from)) if (typeof by === 'number') increment(into, name, by);
+}
+
+function scoreSummary(sums: Counters): ScoreSummary {
+  const counts = { promoters: sums.promoters ?? 0, passives: sums.passives ?? 0, detractors: sums.detractors ?? 0 };
+  return {
+    count: sums.responses ?? 0,
+    nps: nps(counts),
+    ...counts,
+    csat: mean(sums.csatSum ?? 0, sums.csatCount ?? 0),
+    ces: mean(sums.cesSum ?? 0, sums.cesCount ?? 0),
+  };
+}
+
+function nodeScores(survey: Survey, sums: Map<string, Counters>, locale: Locale): NodeScore[] {
+  const levels = nodeLevels(survey);
+  return survey.indicatorTree.map((node) => {
+    const questions = survey.questions.filter((q) => q.nodeId === node.id && q.type !== 'text' && q.type !== 'single' && q.type !== 'multi');
+    const isNps = questions.some((q) => q.type === 'nps');
+    const first = questions[0];
+    const scaleMax = isNps || !first ? null : first.type === 'csat' ? 5 : first.type === 'ces' ? 7 : first.type === 'rating' ? first.scale : null;
+    const counters = sums.get(node.id) ?? {};
+    const count = counters.count ?? 0;
+    const score = isNps
+      ? nps({ promoters: counters.promoters ?? 0, passives: counters.passives ?? 0, detractors: counters.detractors ?? 0 })
+      : mean(counters.sum ?? 0, count);
+    return {
+      nodeId: node.id,
+      parentId: node.parentId,
+      label: localize(node.label, locale, survey.defaultLocale),
+      level: levels.get(node.id) ?? 1,
+      count,
+      score,
+      metric: isNps ? 'nps' : 'mean',
+      scaleMax,
+    } satisfies NodeScore;
+  });
+}
+
+/** Default reporting window: the last `days` local days up to today. */
+export function defaultWindow(now: Date, timeZone: string, days = 90): { from: string; to: string } {
+  const to = localDay(now, timeZone);
+  return { from: addDays(to, -(days - 1)), to };
+}
