@@ -20,7 +20,8 @@ export function localDay(instant: Date | string, timeZone: string): string {
 /** True when the string names a real calendar day in YYYY-MM-DD form. */
 export function isDay(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  return toUtc(value).toISOString().slice(0, 10) === value;
+  const date = toUtc(value);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
 function toUtc(day: string): Date {

@@ -1,0 +1,167 @@
+// The HTTP API as one hono app: respondent pages, response capture and the admin API, the same in Lambda and locally.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Context } from 'hono';
+import { localize, Locale } from '../domain/survey.ts';
+import type { AggregateStore, CatalogStore, Clock, ResponseStore } from '../ports.ts';
+import { requireAdmin, type AuthConfig } from './auth.ts';
+import { captureResponse } from './capture.ts';
+import { renderApiReference } from './docs.ts';
+import { errorBody, validationError, zodIssues } from './errors.ts';
+import { readMetrics, readUnitMetrics } from './read-metrics.ts';
+import { answersFromForm, MessagePage, pickLocale, SurveyPage } from './survey-page.tsx';
+import * as schema from './schemas.ts';
+
+export interface ApiDeps {
+  catalog: CatalogStore;
+  responses: ResponseStore;
+  aggregates: AggregateStore;
+  clock: Clock;
+  auth: AuthConfig;
+}
+
+/** Largest request body accepted anywhere: 64 KB. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApi(deps: ApiDeps) {
+  const app = new OpenAPIHono({
+    // Every validation failure gets the same shape, naming each bad field.
+    defaultHook: (result, c) => {
+      if (!result.success) return c.json(validationError(zodIssues(result.error, result.target === 'json' ? '' : result.target)), 400);
+      return undefined;
+    },
+  });
+
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody('body_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`, [{ path: '(body)', message: 'too large' }]), 400),
+    }),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      const code = status === 415 ? 'unsupported_media_type' : status === 400 ? 'invalid_body' : 'http_error';
+      return c.json(errorBody(code, error.message || 'The request could not be read.', [{ path: '(body)', message: error.message }]), status);
+    }
+    console.error(JSON.stringify({ level: 'error', message: 'unhandled error', error: String(error), stack: (error as Error).stack }));
+    return c.json(errorBody('internal', 'Something went wrong on our side; the request was not stored. Please try again.'), 500);
+  });
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  // ---- respondent pages (public) ----
+  app.get('/s/:surveyId', async (c) => {
+    const { survey, locale } = await surveyAndLocale(c);
+    if (!survey) return c.html(MessagePage({ locale, title: 'OpenCEM', message: 'notFound' }), 404);
+    return c.html(SurveyPage({ survey, locale, hidden: carriedParams(c) }));
+  });
+
+  app.post('/s/:surveyId', async (c) => {
+    const form = await c.req.parseBody({ all: true });
+    const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+    const { survey, locale } = await surveyAndLocale(c, field('lang'));
+    if (!survey) return c.html(MessagePage({ locale, title: 'OpenCEM', message: 'notFound' }), 404);
+    const answers = answersFromForm(survey, form);
+    const result = await captureResponse(
+      { surveyId: survey.id, unitId: field('unit'), touchpoint: field('tp'), locale, token: field('t'), answers, channel: 'web' },
+      deps,
+    );
+    const title = localize(survey.title, locale, survey.defaultLocale);
+    if (result.kind === 'invalid') {
+      const hidden = Object.fromEntries(['unit', 'tp', 't'].flatMap((k) => (field(k) ? [[k, field(k) as string]] : [])));
+      return c.html(SurveyPage({ survey, locale, hidden, values: answers, issues: result.issues }), 400);
+    }
+    if (result.kind === 'duplicate') return c.html(MessagePage({ locale, title, message: 'already' }), 409);
+    return c.redirect(`/s/${encodeURIComponent(survey.id)}/thanks?lang=${locale}`, 303);
+  });
+
+  app.get('/s/:surveyId/thanks', async (c) => {
+    const { survey, locale } = await surveyAndLocale(c);
+    const title = survey ? localize(survey.title, locale, survey.defaultLocale) : 'OpenCEM';
+    const extra = survey?.thanks ? localize(survey.thanks, locale, survey.defaultLocale) : undefined;
+    return c.html(MessagePage({ locale, title, message: 'thanks', extra }));
+  });
+
+  async function surveyAndLocale(c: Context, formLang?: string) {
+    const catalog = await deps.catalog.load();
+    const survey = catalog.surveys.find((s) => s.id === c.req.param('surveyId'));
+    const requested = formLang ?? c.req.query('lang');
+    const fallback = Locale.safeParse(requested).data ?? catalog.organisation.defaultLocale;
+    return { survey, locale: survey ? pickLocale(requested, survey, c.req.header('accept-language')) : fallback };
+  }
+
+  // ---- admin API (bearer token locally, Cognito JWT in AWS) ----
+  app.use('/api/v1/*', requireAdmin(deps.auth));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+
+  app.openapi(schema.postResponse, async (c) => {
+    const body = c.req.valid('json');
+    const result = await captureResponse({ ...body, channel: 'api' }, deps);
+    if (result.kind === 'invalid') return c.json(validationError(result.issues), 400);
+    if (result.kind === 'duplicate')
+      return c.json({ ...errorBody('already_submitted', 'A response was already submitted with this token; it was not changed.'), id: result.id }, 409);
+    return c.json({ id: result.id }, 201);
+  });
+
+  app.openapi(schema.listSurveys, async (c) => c.json({ surveys: (await deps.catalog.load()).surveys }, 200));
+
+  app.openapi(schema.getSurvey, async (c) => {
+    const { id } = c.req.valid('param');
+    const survey = (await deps.catalog.load()).surveys.find((s) => s.id === id);
+    if (!survey) return c.json(errorBody('not_found', `No survey "${id}".`, [{ path: 'id', message: 'unknown survey' }]), 404);
+    return c.json(survey, 200);
+  });
+
+  app.openapi(schema.listUnits, async (c) => {
+    const catalog = await deps.catalog.load();
+    return c.json({ organisation: catalog.organisation, units: catalog.units }, 200);
+  });
+
+  app.openapi(schema.getMetrics, async (c) => {
+    const result = await readMetrics(c.req.valid('query'), deps);
+    if (result.kind === 'invalid') return c.json(validationError(result.issues), 400);
+    return c.json(result.metrics, 200);
+  });
+
+  app.openapi(schema.getUnitMetrics, async (c) => {
+    const result = await readUnitMetrics(c.req.valid('query'), deps);
+    if (result.kind === 'invalid') return c.json(validationError(result.issues), 400);
+    const { kind: _kind, ...body } = result;
+    return c.json(body, 200);
+  });
+
+  // ---- API description ----
+  const documentConfig = {
+    openapi: '3.1.0',
+    info: {
+      title: 'OpenCEM API',
+      version: '1',
+      description:
+        'Surveys, response capture and pre-computed experience metrics (NPS, CSAT, CES). Every /api/v1 route needs `Authorization: Bearer <token>`: the admin token locally, a Cognito ID token in AWS. Errors always have the shape {"error":{"code","message","issues":[{"path","message"}]}}.',
+    },
+  };
+  app.doc31('/api/openapi.json', documentConfig);
+  app.get('/api/docs', (c) => c.html(renderApiReference(app.getOpenAPI31Document(documentConfig))));
+
+  return app;
+}
+
+/** Link parameters that must survive the form round trip. */
+function carriedParams(c: Context): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [query, field] of [['unit', 'unit'], ['tp', 'tp'], ['t', 't'], ['token', 't']] as const) {
+    const value = c.req.query(query);
+    if (value) kept[field] = value;
+  }
+  return kept;
+}
+
+
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,22 @@
+// Lambda entry: the hono app behind API Gateway (HTTP API). The JWT authorizer guards /api/v1/* before this runs.
+import { handle } from 'hono/aws-lambda';
+import { dynamoAggregateStore } from '../aws/aggregate-store.ts';
+import { cachedCatalog, dynamoCatalogStore } from '../aws/catalog-store.ts';
+import { documentClient, tableNamesFromEnv } from '../aws/dynamodb.ts';
+import { dynamoResponseStore } from '../aws/response-store.ts';
+import { systemClock } from '../ports.ts';
+import { createApi } from './app.ts';
+import { authFromEnv } from './auth.ts';
+
+const client = documentClient();
+const names = tableNamesFromEnv(['responses', 'aggregates', 'catalog']);
+
+export const app = createApi({
+  catalog: cachedCatalog(dynamoCatalogStore(client, names.catalog), 10_000, systemClock),
+  responses: dynamoResponseStore(client, names.responses),
+  aggregates: dynamoAggregateStore(client, names.aggregates),
+  clock: systemClock,
+  auth: authFromEnv(),
+});
+
+export const handler = handle(app);

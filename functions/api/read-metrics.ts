@@ -1,0 +1,97 @@
+// Use case: dashboard metrics from the pre-computed day counters (never from the responses themselves).
+import { ALL_SURVEYS, counterKey, defaultWindow, summarize, type Metrics } from '../domain/aggregation.ts';
+import type { FieldIssue } from '../domain/answers.ts';
+import { OrgTree } from '../domain/org.ts';
+import { addDays, daysBetween, type Granularity } from '../domain/periods.ts';
+import type { Locale } from '../domain/survey.ts';
+import type { AggregateStore, CatalogStore, Clock } from '../ports.ts';
+
+/** Longest window one request may read: five years of days. */
+export const MAX_WINDOW_DAYS = 5 * 366;
+
+export interface MetricsRequest {
+  surveyId?: string | undefined;
+  unitId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  granularity: Granularity;
+  locale?: Locale | undefined;
+}
+
+export interface MetricsDeps {
+  catalog: CatalogStore;
+  aggregates: AggregateStore;
+  clock: Clock;
+}
+
+export type MetricsResult =
+  | { kind: 'ok'; metrics: Metrics & { from: string; to: string; granularity: Granularity; surveyId: string | null; unitId: string } }
+  | { kind: 'invalid'; issues: FieldIssue[] };
+
+interface Scope {
+  surveyId: string | null;
+  unitId: string;
+  from: string;
+  to: string;
+  org: OrgTree;
+}
+
+async function resolveScope(request: Omit<MetricsRequest, 'granularity'>, deps: MetricsDeps) {
+  const catalog = await deps.catalog.load();
+  const org = new OrgTree(catalog.units);
+  const issues: FieldIssue[] = [];
+  const survey = request.surveyId ? catalog.surveys.find((s) => s.id === request.surveyId) : undefined;
+  if (request.surveyId && !survey) issues.push({ path: 'query.surveyId', message: `unknown survey "${request.surveyId}"` });
+  const unitId = request.unitId ?? org.root()?.id ?? '';
+  if (!org.get(unitId)) issues.push({ path: 'query.unitId', message: `unknown org unit "${request.unitId ?? ''}"` });
+  const window = defaultWindow(deps.clock.now(), catalog.organisation.timeZone);
+  const to = request.to ?? window.to;
+  const from = request.from ?? (request.to ? addDays(to, -89) : window.from);
+  if (from > to) issues.push({ path: 'query.from', message: `must not be after "to" (${to})` });
+  else if (daysBetween(from, to) > MAX_WINDOW_DAYS) issues.push({ path: 'query.from', message: `the window may span at most ${MAX_WINDOW_DAYS} days` });
+  const scope: Scope = { surveyId: survey?.id ?? null, unitId, from, to, org };
+  return { catalog, survey, scope, issues };
+}
+
+function readDays(aggregates: AggregateStore, scope: Scope, unitId: string) {
+  return aggregates.readCounters(
+    counterKey.partition(scope.surveyId ?? ALL_SURVEYS, unitId),
+    `D#${scope.from}`,
+    `D#${scope.to}#~`, // '~' sorts after every kind marker, so the last day is read whole
+  );
+}
+
+export async function readMetrics(request: MetricsRequest, deps: MetricsDeps): Promise<MetricsResult> {
+  const { catalog, survey, scope, issues } = await resolveScope(request, deps);
+  if (issues.length) return { kind: 'invalid', issues };
+  const items = await readDays(deps.aggregates, scope, scope.unitId);
+  const locale = request.locale ?? catalog.organisation.defaultLocale;
+  const metrics = summarize(items, { from: scope.from, to: scope.to, granularity: request.granularity, locale }, survey);
+  return { kind: 'ok', metrics: { ...metrics, from: scope.from, to: scope.to, granularity: request.granularity, surveyId: scope.surveyId, unitId: scope.unitId } };
+}
+
+export interface UnitMetrics {
+  unitId: string;
+  count: number;
+  nps: number | null;
+  csat: number | null;
+  ces: number | null;
+}
+
+/** Totals for each child of a unit over one window, for ranking and drilling down (regions → stores). */
+export async function readUnitMetrics(
+  request: Omit<MetricsRequest, 'granularity' | 'unitId'> & { parentId?: string | undefined },
+  deps: MetricsDeps,
+): Promise<{ kind: 'ok'; parentId: string; from: string; to: string; units: UnitMetrics[] } | { kind: 'invalid'; issues: FieldIssue[] }> {
+  const { scope, issues } = await resolveScope({ ...request, unitId: request.parentId }, deps);
+  if (issues.length) return { kind: 'invalid', issues: issues.map((i) => (i.path === 'query.unitId' ? { ...i, path: 'query.parentId' } : i)) };
+  const children = scope.org.children(scope.unitId);
+  const units = await Promise.all(
+    children.map(async (child) => {
+      const items = await readDays(deps.aggregates, scope, child.id);
+      const { total } = summarize(items, { from: scope.from, to: scope.to, granularity: 'year', locale: 'en' }, undefined);
+      return { unitId: child.id, count: total.count, nps: total.nps, csat: total.csat, ces: total.ces };
+    }),
+  );
+  return { kind: 'ok', parentId: scope.unitId, from: scope.from, to: scope.to, units };
+}

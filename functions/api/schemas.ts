@@ -1,0 +1,154 @@
+// Route contracts of the admin API: zod schemas that validate requests and generate the OpenAPI document.
+import { createRoute, z } from '@hono/zod-openapi';
+import { GRANULARITIES, isDay } from '../domain/periods.ts';
+import { LOCALES, Survey } from '../domain/survey.ts';
+import { OrgUnit, Organisation } from '../domain/org.ts';
+import { MAX_TEXT_LENGTH } from '../domain/answers.ts';
+import { ErrorBody } from './errors.ts';
+
+const security = [{ bearer: [] }];
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const errors = {
+  400: json(ErrorBody, 'Invalid request: each bad field is named in error.issues'),
+  401: json(ErrorBody, 'Missing or invalid bearer token'),
+};
+
+const Day = z.string().refine(isDay, 'must be a calendar day as YYYY-MM-DD');
+const AnswerValue = z.union([z.number(), z.string().max(MAX_TEXT_LENGTH * 4), z.array(z.string().max(64)).max(50)]);
+
+export const ResponseInput = z
+  .object({
+    surveyId: z.string().min(1).max(64).openapi({ example: 'hotel-stay' }),
+    unitId: z.string().min(1).max(64).optional().openapi({ description: 'Org unit (store/hotel) answered about; defaults to the root unit', example: 'sh-bund' }),
+    touchpoint: z.string().min(1).max(64).optional().openapi({ example: 'checkout' }),
+    locale: z.enum(LOCALES).optional(),
+    token: z.string().min(8).max(512).optional().openapi({ description: 'Personal link token: a second submission with it answers 409' }),
+    answers: z.record(z.string().max(64), AnswerValue).openapi({ example: { nps: 9, checkin: 4, comment: 'Great stay' } }),
+  })
+  .strict()
+  .openapi('ResponseInput');
+
+export const postResponse = createRoute({
+  method: 'post',
+  path: '/api/v1/responses',
+  summary: 'Submit one response',
+  description: 'Validates every answer against the survey and stores the response once. Bodies over 64 KB are refused.',
+  security,
+  request: { body: { content: { 'application/json': { schema: ResponseInput } }, required: true } },
+  responses: {
+    201: json(z.object({ id: z.string() }).openapi('Created'), 'Stored'),
+    ...errors,
+    409: json(ErrorBody, 'This token already answered; `id` is the stored response'),
+  },
+});
+
+const SurveyOut = Survey.openapi('Survey', { description: 'A survey definition: indicator tree, questions with localized labels' });
+
+export const listSurveys = createRoute({
+  method: 'get',
+  path: '/api/v1/surveys',
+  summary: 'List survey definitions',
+  security,
+  responses: { 200: json(z.object({ surveys: z.array(SurveyOut) }), 'Surveys'), 401: errors[401] },
+});
+
+export const getSurvey = createRoute({
+  method: 'get',
+  path: '/api/v1/surveys/{id}',
+  summary: 'One survey definition',
+  security,
+  request: { params: z.object({ id: z.string().min(1).max(64) }) },
+  responses: { 200: json(SurveyOut, 'The survey'), 401: errors[401], 404: json(ErrorBody, 'No such survey') },
+});
+
+export const listUnits = createRoute({
+  method: 'get',
+  path: '/api/v1/org/units',
+  summary: 'The organisation and its unit tree (HQ → regions → stores)',
+  security,
+  responses: {
+    200: json(z.object({ organisation: Organisation, units: z.array(OrgUnit) }).openapi('OrgTree'), 'The org tree'),
+    401: errors[401],
+  },
+});
+
+const ScoreSummary = z.object({
+  count: z.number().int(),
+  nps: z.number().nullable().openapi({ description: '%promoters − %detractors, one decimal; null without answers' }),
+  promoters: z.number().int(),
+  passives: z.number().int(),
+  detractors: z.number().int(),
+  csat: z.number().nullable().openapi({ description: 'Mean CSAT answer, 1–5' }),
+  ces: z.number().nullable().openapi({ description: 'Mean CES answer, 1–7' }),
+});
+
+const window = {
+  surveyId: z.string().min(1).max(64).optional().openapi({ description: 'Omit for totals across all surveys (then no nodes)' }),
+  from: Day.optional().openapi({ description: 'First local day (organisation time zone); default 90 days before `to`' }),
+  to: Day.optional().openapi({ description: 'Last local day; default today' }),
+};
+
+export const getMetrics = createRoute({
+  method: 'get',
+  path: '/api/v1/metrics',
+  summary: 'NPS, CSAT, CES and counts by period, with indicator-tree scores',
+  description: 'Read from pre-computed day counters. `unitId` includes every unit below it. Coarser periods are summed from days; weeks are ISO weeks.',
+  security,
+  request: {
+    query: z.object({
+      ...window,
+      unitId: z.string().min(1).max(64).optional().openapi({ description: 'Default: the root unit' }),
+      granularity: z.enum(GRANULARITIES).default('day'),
+      locale: z.enum(LOCALES).optional().openapi({ description: 'Language of node labels' }),
+    }),
+  },
+  responses: {
+    200: json(
+      z
+        .object({
+          from: z.string(),
+          to: z.string(),
+          granularity: z.enum(GRANULARITIES),
+          surveyId: z.string().nullable(),
+          unitId: z.string(),
+          buckets: z.array(ScoreSummary.extend({ start: z.string() })),
+          total: ScoreSummary,
+          nodes: z.array(
+            z.object({
+              nodeId: z.string(),
+              parentId: z.string().nullable(),
+              label: z.string(),
+              level: z.number().int(),
+              count: z.number().int(),
+              score: z.number().nullable(),
+              metric: z.enum(['nps', 'mean']),
+              scaleMax: z.number().nullable(),
+            }),
+          ),
+        })
+        .openapi('Metrics'),
+      'Metrics',
+    ),
+    ...errors,
+  },
+});
+
+export const getUnitMetrics = createRoute({
+  method: 'get',
+  path: '/api/v1/metrics/units',
+  summary: 'Totals for each child unit of a unit, for ranking and drill-down',
+  security,
+  request: { query: z.object({ ...window, parentId: z.string().min(1).max(64).optional().openapi({ description: 'Default: the root unit' }) }) },
+  responses: {
+    200: json(
+      z.object({
+        parentId: z.string(),
+        from: z.string(),
+        to: z.string(),
+        units: z.array(z.object({ unitId: z.string(), count: z.number().int(), nps: z.number().nullable(), csat: z.number().nullable(), ces: z.number().nullable() })),
+      }),
+      'Per-unit totals',
+    ),
+    ...errors,
+  },
+});

@@ -1,0 +1,176 @@
+/** @jsxImportSource hono/jsx */
+// The respondent's survey page: server-rendered, mobile-first, a few KB, and complete without JavaScript.
+import type { Child } from 'hono/jsx';
+import type { FieldIssue } from '../domain/answers.ts';
+import { LOCALES, localize, scoreRange, type Locale, type Question, type Survey } from '../domain/survey.ts';
+
+const CHROME = {
+  zh: { submit: '提交', required: '必答', fix: '请检查标出的问题。', thanks: '感谢您的反馈！', already: '此链接已经提交过问卷，感谢您！', notFound: '找不到此问卷。', pick: '请选择', lang: '中文' },
+  en: { submit: 'Submit', required: 'required', fix: 'Please check the questions marked below.', thanks: 'Thank you for your feedback!', already: 'This link has already been used to answer. Thank you!', notFound: 'This survey does not exist.', pick: 'Choose', lang: 'English' },
+  ru: { submit: 'Отправить', required: 'обязательно', fix: 'Проверьте отмеченные вопросы.', thanks: 'Спасибо за ваш отзыв!', already: 'По этой ссылке уже ответили. Спасибо!', notFound: 'Такого опроса нет.', pick: 'Выберите', lang: 'Русский' },
+} as const satisfies Record<Locale, Record<string, string>>;
+
+// Inline so the page is one request; kept small because the whole page must stay under 15 KB.
+const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"PingFang SC","WenQuanYi Micro Hei",sans-serif;color:#1f2937;background:#f3f4f6}
+main{max-width:640px;margin:0 auto;padding:16px}h1{font-size:1.35rem;margin:.5rem 0}.intro{color:#4b5563}
+nav{text-align:right;font-size:.9rem}nav a{margin-left:.75rem;color:#2563eb}
+fieldset{border:0;background:#fff;border-radius:12px;padding:14px;margin:0 0 12px;box-shadow:0 1px 2px #0001}
+legend{font-weight:600;padding:0;float:left;width:100%;margin-bottom:8px}.req{color:#b91c1c;font-weight:400;font-size:.8rem;margin-left:.3rem}
+.scale{display:flex;flex-wrap:wrap;gap:4px;clear:both}.scale label{flex:1 0 2.4rem;text-align:center}
+.scale input,.choice input{position:absolute;opacity:0}.scale span{display:block;padding:10px 0;border:1px solid #d1d5db;border-radius:8px;background:#f9fafb}
+.scale input:checked+span{background:#2563eb;color:#fff;border-color:#2563eb}.scale input:focus-visible+span{outline:2px solid #1d4ed8}
+.ends{display:flex;justify-content:space-between;font-size:.8rem;color:#6b7280;margin-top:4px;clear:both}
+.choice{display:block;clear:both;padding:8px 10px;border:1px solid #e5e7eb;border-radius:8px;margin-top:6px;position:relative}
+.choice span:before{content:"";display:inline-block;width:1rem;height:1rem;border:2px solid #9ca3af;border-radius:50%;margin-right:.5rem;vertical-align:-2px}
+.choice input[type=checkbox]+span:before{border-radius:3px}.choice input:checked+span:before{background:#2563eb;border-color:#2563eb}
+textarea{width:100%;min-height:6rem;font:inherit;padding:8px;border:1px solid #d1d5db;border-radius:8px;clear:both;display:block}
+.err{color:#b91c1c;font-size:.9rem;clear:both;margin:6px 0 0}.bad{outline:2px solid #fca5a5}.alert{background:#fee2e2;color:#991b1b;padding:10px;border-radius:8px}
+button{width:100%;padding:14px;font:inherit;font-weight:600;color:#fff;background:#2563eb;border:0;border-radius:10px}`;
+
+function Layout(props: { locale: Locale; title: string; children: Child }) {
+  return (
+    <html lang={props.locale === 'zh' ? 'zh-CN' : props.locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <title>{props.title}</title>
+        <style>{STYLE}</style>
+      </head>
+      <body>
+        <main>{props.children}</main>
+      </body>
+    </html>
+  );
+}
+
+export interface SurveyPageProps {
+  survey: Survey;
+  locale: Locale;
+  /** Query parameters to keep on the form's POST (unit, touchpoint, token). */
+  hidden: Record<string, string>;
+  values?: Record<string, unknown>;
+  issues?: FieldIssue[];
+}
+
+export function SurveyPage({ survey, locale, hidden, values = {}, issues = [] }: SurveyPageProps) {
+  const t = CHROME[locale];
+  const text = (x: Parameters<typeof localize>[0]) => localize(x, locale, survey.defaultLocale);
+  const errorFor = new Map(issues.map((i) => [i.path.replace(/^answers\./, ''), i.message]));
+  const general = issues.filter((i) => !survey.questions.some((q) => `answers.${q.id}` === i.path));
+  const query = new URLSearchParams(hidden);
+  return (
+    <Layout locale={locale} title={text(survey.title)}>
+      <nav aria-label="language">
+        {survey.locales
+          .filter((l) => l !== locale && LOCALES.includes(l))
+          .map((l) => {
+            query.set('lang', l);
+            return <a href={`?${query.toString()}`} hreflang={l}>{CHROME[l].lang}</a>;
+          })}
+      </nav>
+      <h1>{text(survey.title)}</h1>
+      {survey.intro ? <p class="intro">{text(survey.intro)}</p> : null}
+      {issues.length ? (
+        <p class="alert" role="alert">
+          {t.fix}
+          {general.map((i) => ` ${i.path}: ${i.message}`)}
+        </p>
+      ) : null}
+      <form method="post" accept-charset="utf-8">
+        <input type="hidden" name="lang" value={locale} />
+        {Object.entries(hidden).map(([name, value]) => (name === 'lang' ? null : <input type="hidden" name={name} value={value} />))}
+        {survey.questions.map((q) => (
+          <QuestionField question={q} text={text} value={values[q.id]} error={errorFor.get(q.id)} requiredLabel={t.required} />
+        ))}
+        <button type="submit">{t.submit}</button>
+      </form>
+    </Layout>
+  );
+}
+
+function QuestionField(props: { question: Question; text: (x: Question['label'] | undefined) => string; value: unknown; error: string | undefined; requiredLabel: string }) {
+  const { question: q, text, value, error } = props;
+  const name = `q_${q.id}`;
+  const errorId = `${name}_err`;
+  const range = scoreRange(q);
+  let body: Child;
+  if (range) {
+    const options: number[] = [];
+    for (let n = range.min; n <= range.max; n++) options.push(n);
+    body = (
+      <>
+        <div class="scale">
+          {options.map((n) => (
+            <label>
+              <input type="radio" name={name} value={String(n)} checked={String(value) === String(n)} required={q.required} aria-describedby={error ? errorId : undefined} />
+              <span>{n}</span>
+            </label>
+          ))}
+        </div>
+        {q.lowLabel || q.highLabel ? (
+          <div class="ends">
+            <span>{text(q.lowLabel)}</span>
+            <span>{text(q.highLabel)}</span>
+          </div>
+        ) : null}
+      </>
+    );
+  } else if (q.type === 'single' || q.type === 'multi') {
+    const chosen = new Set(Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
+    body = q.options.map((o) => (
+      <label class="choice">
+        <input type={q.type === 'single' ? 'radio' : 'checkbox'} name={name} value={o.id} checked={chosen.has(o.id)} required={q.type === 'single' && q.required} />
+        <span>{text(o.label)}</span>
+      </label>
+    ));
+  } else if (q.type === 'text') {
+    body = <textarea name={name} maxlength={q.maxLength} required={q.required} aria-describedby={error ? errorId : undefined}>{typeof value === 'string' ? value : ''}</textarea>;
+  } else {
+    body = null;
+  }
+  return (
+    <fieldset class={error ? 'bad' : undefined} id={`question-${q.id}`}>
+      <legend>
+        {text(q.label)}
+        {q.required ? <span class="req">{props.requiredLabel}</span> : null}
+      </legend>
+      {body}
+      {error ? <p class="err" id={errorId}>{error}</p> : null}
+    </fieldset>
+  );
+}
+
+export function MessagePage(props: { locale: Locale; title: string; message: 'thanks' | 'already' | 'notFound'; extra?: string | undefined }) {
+  return (
+    <Layout locale={props.locale} title={props.title}>
+      <h1>{props.title}</h1>
+      <p role="status" data-outcome={props.message}>
+        {CHROME[props.locale][props.message]}
+      </p>
+      {props.extra ? <p>{props.extra}</p> : null}
+    </Layout>
+  );
+}
+
+/** Form fields (q_<id>) as API answers: scale answers become numbers, checkbox groups lists. */
+export function answersFromForm(survey: Survey, form: Record<string, string | File | (string | File)[]>): Record<string, unknown> {
+  const answers: Record<string, unknown> = {};
+  for (const q of survey.questions) {
+    const raw = form[`q_${q.id}`];
+    if (raw === undefined) continue;
+    const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string');
+    if (q.type === 'multi') answers[q.id] = values;
+    else if (scoreRange(q)) answers[q.id] = values[0] !== undefined && /^-?\d+$/.test(values[0]) ? Number(values[0]) : values[0];
+    else answers[q.id] = values[0];
+  }
+  return answers;
+}
+
+export function pickLocale(requested: string | undefined, survey: Survey, acceptLanguage: string | undefined): Locale {
+  const candidates = [requested, ...(acceptLanguage ?? '').split(',').map((part) => part.split(';')[0]?.trim().slice(0, 2))];
+  for (const candidate of candidates) {
+    const locale = survey.locales.find((l) => l === candidate);
+    if (locale) return locale;
+  }
+  return survey.defaultLocale;
+}

@@ -1,0 +1,74 @@
+// The catalog on DynamoDB: organisation settings, org units and survey definitions, read together and cached briefly.
+import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Organisation, OrgUnit } from '../domain/org.ts';
+import { Survey } from '../domain/survey.ts';
+import type { Catalog, CatalogStore, Clock } from '../ports.ts';
+
+const ORG = 'ORG';
+const SURVEY = 'SURVEY';
+
+export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: string): CatalogStore {
+  async function queryAll(pk: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  return {
+    async load() {
+      const [orgItems, surveyItems] = await Promise.all([queryAll(ORG), queryAll(SURVEY)]);
+      const settings = orgItems.find((i) => i.sk === 'SETTINGS');
+      if (!settings) throw new Error('The catalog has no organisation settings yet; start the local runtime once or run the seed.');
+      return {
+        organisation: Organisation.parse(settings.value),
+        units: orgItems.filter((i) => String(i.sk).startsWith('UNIT#')).map((i) => OrgUnit.parse(i.value)),
+        surveys: surveyItems.map((i) => Survey.parse(i.value)),
+      };
+    },
+    async putOrganisation(organisation) {
+      await client.send(new PutCommand({ TableName: tableName, Item: { pk: ORG, sk: 'SETTINGS', value: organisation } }));
+    },
+    async putUnits(units) {
+      for (let i = 0; i < units.length; i += 25) {
+        const requests = units.slice(i, i + 25).map((unit) => ({ PutRequest: { Item: { pk: ORG, sk: `UNIT#${unit.id}`, value: unit } } }));
+        let pending: typeof requests | undefined = requests;
+        while (pending && pending.length) {
+          const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+          pending = result.UnprocessedItems?.[tableName] as typeof requests | undefined;
+        }
+      }
+    },
+    async putSurvey(survey) {
+      await client.send(new PutCommand({ TableName: tableName, Item: { pk: SURVEY, sk: survey.id, value: survey } }));
+    },
+  };
+}
+
+/** Serves the catalog from memory for `ttlMs`, so a warm function does not read it on every request. */
+export function cachedCatalog(store: CatalogStore, ttlMs: number, clock: Clock): CatalogStore {
+  let cached: { at: number; value: Promise<Catalog> } | undefined;
+  const invalidate = () => {
+    cached = undefined;
+  };
+  return {
+    load() {
+      const now = clock.now().getTime();
+      if (!cached || now - cached.at > ttlMs) {
+        const value = store.load();
+        cached = { at: now, value };
+        value.catch(invalidate);
+      }
+      return cached.value;
+    },
+    putOrganisation: (o) => store.putOrganisation(o).finally(invalidate),
+    putUnits: (u) => store.putUnits(u).finally(invalidate),
+    putSurvey: (s) => store.putSurvey(s).finally(invalidate),
+  };
+}

@@ -1,0 +1,25 @@
+// DynamoDB clients and table names for a function, built once from its environment.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { commonEnv, tables, type TableName } from '../topology.ts';
+
+export function documentClient(endpoint = process.env[commonEnv.dynamodbEndpoint]): DynamoDBDocumentClient {
+  const client = new DynamoDBClient(
+    endpoint
+      ? { endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 5 }
+      : { maxAttempts: 5 },
+  );
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** The physical names of the tables a function was given, failing fast with the missing variable's name. */
+export function tableNamesFromEnv<T extends TableName>(needed: readonly T[], env: NodeJS.ProcessEnv = process.env): Record<T, string> {
+  const shape = Object.fromEntries(needed.map((t) => [tables[t].envVar, z.string().min(3)]));
+  const parsed = z.object(shape).safeParse(env);
+  if (!parsed.success) {
+    const missing = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
+    throw new Error(`Missing or invalid environment variable(s): ${missing}`);
+  }
+  return Object.fromEntries(needed.map((t) => [t, env[tables[t].envVar] as string])) as Record<T, string>;
+}

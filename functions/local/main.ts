@@ -1,0 +1,63 @@
+// `npm start`: the whole of OpenCEM on this machine, with demo data on first start and a banner that says where to go.
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot, startLocalRuntime } from './runtime.ts';
+
+const Settings = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  OPENCEM_DATA_DIR: z.string().min(1).default(path.join(projectRoot, '.opencem')),
+  OPENCEM_ADMIN_TOKEN: z.string().min(16, 'OPENCEM_ADMIN_TOKEN must be at least 16 characters').optional(),
+  OPENCEM_DEMO: z.enum(['0', '1']).default('1'),
+});
+
+async function main() {
+  const parsed = Settings.safeParse(process.env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) console.error(`✗ ${issue.path.join('.')}: ${issue.message}`);
+    process.exit(2);
+  }
+  const settings = parsed.data;
+  const started = Date.now();
+  const log = (line: string) => console.log(`  ${line}`);
+  console.log('OpenCEM — starting the local runtime');
+  const runtime = await startLocalRuntime({
+    dataDir: path.resolve(settings.OPENCEM_DATA_DIR),
+    port: settings.PORT,
+    adminToken: settings.OPENCEM_ADMIN_TOKEN,
+    demo: settings.OPENCEM_DEMO === '1',
+    log,
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const u = runtime.url;
+  console.log(`
+┌──────────────────────────────────────────────────────────────────────────────
+│ OpenCEM is running (ready in ${seconds} s)
+│
+│ Dashboard      ${u}/#token=${runtime.adminToken}
+│ Demo survey    ${u}/s/hotel-stay?unit=sh-bund&lang=zh   (also &lang=en, &lang=ru)
+│ API reference  ${u}/api/docs   (OpenAPI: ${u}/api/openapi.json)
+│ Health         ${u}/healthz
+│
+│ Admin token    ${runtime.adminToken}
+│                (send "Authorization: Bearer <token>" to ${u}/api/v1/…)
+│ Data           ${runtime.dataDir}   (delete it to start over with fresh demo data)
+│
+│ Ctrl-C stops everything, DynamoDB Local included.
+└──────────────────────────────────────────────────────────────────────────────`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`✗ OpenCEM could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,187 @@
+// The whole system on one machine: DynamoDB Local, the tables from topology.ts, the same handler modules that run in
+// Lambda (the api app over @hono/node-server, stream consumers fed by the event-source-mapping emulator), the static
+// dashboard, and demo data on first start.
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { serve, type ServerType } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { Hono } from 'hono';
+import { dynamoCatalogStore } from '../aws/catalog-store.ts';
+import { documentClient } from '../aws/dynamodb.ts';
+import { dynamoResponseStore } from '../aws/response-store.ts';
+import { commonEnv, functions, streamConsumers, tableEnv } from '../topology.ts';
+import { demoOrganisation, demoResponses, demoSurveys, demoUnits } from './demo.ts';
+import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { fileCheckpoints, startStreamMapping } from './stream-mapping.ts';
+import { createTables, dynamoClient, localTableNames } from './tables.ts';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface RuntimeOptions {
+  /** Where data lives across restarts; null keeps everything in memory (tests, benchmarks). */
+  dataDir: string | null;
+  /** 0 picks a free port. */
+  port: number;
+  adminToken?: string | undefined;
+  /** Seed the demo organisation and responses when the catalog is empty. */
+  demo: boolean;
+  demoResponseCount?: number;
+  log?: (line: string) => void;
+}
+
+export interface Runtime {
+  url: string;
+  port: number;
+  adminToken: string;
+  dataDir: string | null;
+  /** Resolves when every stream consumer has processed all records written so far. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+
+export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const log = options.log ?? (() => {});
+  const stops: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn();
+  };
+  try {
+    if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+    const adminToken = options.adminToken ?? (await loadOrCreateToken(options.dataDir));
+
+    log('starting DynamoDB Local…');
+    const dynamo = await startDynamoDbLocal({ dataDir: options.dataDir ? path.join(options.dataDir, 'dynamodb') : null, log });
+    stops.push(() => dynamo.stop());
+    const names = localTableNames('opencem');
+    const rawClient = dynamoClient(dynamo.endpoint);
+    await createTables(rawClient, names);
+
+    // The handler modules read their configuration from the environment, exactly as in Lambda.
+    Object.assign(process.env, tableEnv(names), {
+      [commonEnv.dynamodbEndpoint]: dynamo.endpoint,
+      [commonEnv.authMode]: 'token',
+      [commonEnv.adminToken]: adminToken,
+      AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    });
+
+    const client = documentClient(dynamo.endpoint);
+    const catalog = dynamoCatalogStore(client, names.catalog);
+    const firstStart = await catalogIsEmpty(catalog);
+    if (firstStart && options.demo) {
+      await catalog.putOrganisation(demoOrganisation);
+      await catalog.putUnits(demoUnits);
+      for (const survey of demoSurveys) await catalog.putSurvey(survey);
+    }
+
+    // Stream consumers, wired from topology.ts like the CDK stack wires event source mappings.
+    const streams = new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    stops.push(() => streams.destroy());
+    const mappings = [];
+    for (const [name, spec] of streamConsumers()) {
+      const module = (await import(pathToFileURL(path.join(projectRoot, spec.entry)).href)) as { handler: StreamHandler };
+      const failuresFile = options.dataDir ? path.join(options.dataDir, `${name}-failures.jsonl`) : null;
+      const mapping = startStreamMapping({
+        name,
+        dynamo: rawClient,
+        streams,
+        tableName: names[spec.trigger.table],
+        trigger: spec.trigger,
+        handler: module.handler,
+        ...(options.dataDir ? { checkpoint: fileCheckpoints(path.join(options.dataDir, `${name}-checkpoints.json`)) } : {}),
+        onFailure: async (failure) => {
+          log(`⚠ ${name}: ${failure.records.length} record(s) sent to the failure destination after ${failure.attempts} attempt(s): ${failure.reason}`);
+          if (failuresFile) await appendFile(failuresFile, `${JSON.stringify({ at: new Date().toISOString(), ...failure })}\n`);
+        },
+        log,
+      });
+      mappings.push(mapping);
+      stops.push(() => mapping.stop());
+    }
+    const idle = async () => {
+      await Promise.all(mappings.map((m) => m.idle()));
+    };
+
+    if (firstStart && options.demo) await seedDemoResponses(dynamoResponseStore(client, names.responses), options.demoResponseCount ?? 2000, log);
+
+    const apiModule = (await import(pathToFileURL(path.join(projectRoot, functions.api.entry)).href)) as { app: Hono };
+    const dashboardDir = await buildDashboardOnce(log);
+    const site = new Hono();
+    site.get('/config.json', (c) => c.json({ apiBaseUrl: '', auth: { mode: 'token' } }));
+    site.use('/*', serveStatic({ root: path.relative(process.cwd(), dashboardDir) || '.' }));
+    site.all('*', (c) => apiModule.app.fetch(c.req.raw, c.env));
+
+    const server = await listen(site, options.port);
+    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    const url = `http://localhost:${port}`;
+    process.env[commonEnv.dashboardUrl] = url;
+    if (firstStart && options.demo) {
+      log('counting demo responses into the dashboard aggregates…');
+      await idle();
+    }
+    return { url, port, adminToken, dataDir: options.dataDir, idle, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function catalogIsEmpty(catalog: ReturnType<typeof dynamoCatalogStore>): Promise<boolean> {
+  try {
+    await catalog.load();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function loadOrCreateToken(dataDir: string | null): Promise<string> {
+  const fromEnv = process.env[commonEnv.adminToken];
+  if (fromEnv) return fromEnv;
+  const file = dataDir ? path.join(dataDir, 'admin-token') : null;
+  if (file && existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const token = randomBytes(18).toString('base64url');
+  if (file) await writeFile(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+async function seedDemoResponses(store: ReturnType<typeof dynamoResponseStore>, count: number, log: (line: string) => void) {
+  const responses = demoResponses(new Date(), count);
+  let done = 0;
+  const step = Math.max(1, Math.ceil(responses.length / 4));
+  const workers = Array.from({ length: 16 }, async () => {
+    for (let next = responses.shift(); next; next = responses.shift()) {
+      await store.putIfAbsent(next);
+      done += 1;
+      if (done % step === 0 || done === count) log(`seeding demo responses: ${done}/${count}`);
+    }
+  });
+  await Promise.all(workers);
+}
+
+async function buildDashboardOnce(log: (line: string) => void): Promise<string> {
+  const outDir = path.join(projectRoot, 'web', 'dist');
+  const builder = (await import(pathToFileURL(path.join(projectRoot, 'web', 'build.ts')).href)) as {
+    buildDashboard: (options: { outDir?: string; minify?: boolean }) => Promise<unknown>;
+  };
+  log('building the dashboard…');
+  await builder.buildDashboard({ outDir, minify: true });
+  return outDir;
+}
+
+function listen(app: Hono, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname: '0.0.0.0' }, () => resolve(server));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is in use: stop the other program or start with PORT=<another port>.`) : error),
+    );
+  });
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { foldDeltas, responseDeltas, summarize, type CapturedResponse } from '../../functions/domain/aggregation.ts';
+import { OrgTree } from '../../functions/domain/org.ts';
+import { nps } from '../../functions/domain/scoring.ts';
+import { demoSurveys, demoUnits } from '../../functions/local/demo.ts';
+
+const survey = demoSurveys[0]!;
+const org = new OrgTree(demoUnits);
+const tz = 'Asia/Shanghai';
+
+function response(id: string, submittedAt: string, score: number, unitId = 'sh-bund'): CapturedResponse {
+  return { id, surveyId: survey.id, unitId, submittedAt, answers: { nps: score, 'checkin-csat': 4, 'booking-ease': 6, comment: 'ok' } };
+}
+
+describe('aggregation', () => {
+  it('counts a response in its hotel, its region and HQ, on the local day', () => {
+    const deltas = responseDeltas(response('r1', '2026-11-22T17:00:00Z', 9), survey, org, tz);
+    const totals = deltas.filter((d) => d.sk === 'D#2026-11-23#T' && d.pk.startsWith('S#hotel-stay#'));
+    expect(totals.map((d) => d.pk)).toEqual(['S#hotel-stay#U#sh-bund', 'S#hotel-stay#U#east', 'S#hotel-stay#U#hq']);
+    expect(totals[0]?.add).toEqual({ responses: 1, promoters: 1, csatSum: 4, csatCount: 1, cesSum: 6, cesCount: 1 });
+  });
+
+  it('folds a batch into one delta per counter item', () => {
+    const deltas = [response('a', '2026-11-20T02:00:00Z', 10), response('b', '2026-11-20T03:00:00Z', 3)].flatMap((r) => responseDeltas(r, survey, org, tz));
+    const folded = foldDeltas(deltas);
+    expect(folded.length).toBe(deltas.length / 2);
+    const hq = folded.find((d) => d.pk === 'S#hotel-stay#U#hq' && d.sk === 'D#2026-11-20#T');
+    expect(hq?.add).toMatchObject({ responses: 2, promoters: 1, detractors: 1 });
+  });
+
+  it('summarises days into weeks with the same NPS as computed from the raw answers', () => {
+    const scores = [10, 9, 8, 6, 2, 10, 7];
+    const rs = scores.map((s, i) => response(`r${i}`, `2026-11-${String(16 + i).padStart(2, '0')}T04:00:00Z`, s));
+    const items = foldDeltas(rs.flatMap((r) => responseDeltas(r, survey, org, tz)))
+      .filter((d) => d.pk === 'S#hotel-stay#U#hq')
+      .map((d) => ({ sk: d.sk, counters: d.add }));
+    const metrics = summarize(items, { from: '2026-11-16', to: '2026-11-22', granularity: 'week', locale: 'en' }, survey);
+    const expected = nps({ promoters: 3, passives: 2, detractors: 2 });
+    expect(metrics.buckets).toHaveLength(1);
+    expect(metrics.total.nps).toBe(expected);
+    expect(metrics.buckets[0]).toMatchObject({ start: '2026-11-16', count: 7, nps: expected, csat: 4, ces: 6 });
+    const overall = metrics.nodes.find((n) => n.nodeId === 'overall');
+    expect(overall).toMatchObject({ level: 1, count: 7, score: expected, metric: 'nps', label: 'Overall recommendation' });
+    expect(metrics.nodes.find((n) => n.nodeId === 'checkin')).toMatchObject({ level: 2, score: 4, metric: 'mean', scaleMax: 5 });
+    expect(metrics.nodes.find((n) => n.nodeId === 'room-cleanliness')).toMatchObject({ level: 3, count: 0, score: null });
+  });
+});
