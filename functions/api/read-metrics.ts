@@ -56,8 +56,8 @@ async function resolveScope(request: Omit<MetricsRequest, 'granularity'>, deps: 
 function readDays(aggregates: AggregateStore, scope: Scope, unitId: string) {
   return aggregates.readCounters(
     counterKey.partition(scope.surveyId ?? ALL_SURVEYS, unitId),
-    `D#${scope.from}`,
-    `D#${scope.to}#~`, // '~' sorts after every kind marker, so the last day is read whole
+    counterKey.day(scope.from),
+    counterKey.day(scope.to),
   );
 }
 

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 // The respondent's survey page: server-rendered, mobile-first, a few KB, and complete without JavaScript.
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { FieldIssue } from '../domain/answers.ts';
 import { LOCALES, localize, scoreRange, type Locale, type Question, type Survey } from '../domain/survey.ts';
@@ -16,7 +17,7 @@ main{max-width:640px;margin:0 auto;padding:16px}h1{font-size:1.35rem;margin:.5re
 nav{text-align:right;font-size:.9rem}nav a{margin-left:.75rem;color:#2563eb}
 fieldset{border:0;background:#fff;border-radius:12px;padding:14px;margin:0 0 12px;box-shadow:0 1px 2px #0001}
 legend{font-weight:600;padding:0;float:left;width:100%;margin-bottom:8px}.req{color:#b91c1c;font-weight:400;font-size:.8rem;margin-left:.3rem}
-.scale{display:flex;flex-wrap:wrap;gap:4px;clear:both}.scale label{flex:1 0 2.4rem;text-align:center}
+.scale{display:flex;flex-wrap:wrap;gap:4px;clear:both}.scale label{flex:1 1 0;min-width:0;text-align:center}
 .scale input,.choice input{position:absolute;opacity:0}.scale span{display:block;padding:10px 0;border:1px solid #d1d5db;border-radius:8px;background:#f9fafb}
 .scale input:checked+span{background:#2563eb;color:#fff;border-color:#2563eb}.scale input:focus-visible+span{outline:2px solid #1d4ed8}
 .ends{display:flex;justify-content:space-between;font-size:.8rem;color:#6b7280;margin-top:4px;clear:both}
@@ -29,17 +30,20 @@ button{width:100%;padding:14px;font:inherit;font-weight:600;color:#fff;backgroun
 
 function Layout(props: { locale: Locale; title: string; children: Child }) {
   return (
+    <>
+      {raw('<!doctype html>')}
     <html lang={props.locale === 'zh' ? 'zh-CN' : props.locale}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <title>{props.title}</title>
-        <style>{STYLE}</style>
+        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
       </head>
       <body>
         <main>{props.children}</main>
       </body>
     </html>
+    </>
   );
 }
 

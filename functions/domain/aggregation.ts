@@ -28,50 +28,49 @@ export interface CounterDelta {
 
 export const counterKey = {
   partition: (surveyId: string, unitId: string) => `S#${surveyId}#U#${unitId}`,
-  total: (day: string) => `D#${day}#T`,
-  node: (day: string, nodeId: string) => `D#${day}#N#${nodeId}`,
+  /** One item per local day holds the day's totals and every indicator node's counters. */
+  day: (day: string) => `D#${day}`,
+  /** Counter name of one indicator node's measure, kept in the day item beside the totals. */
+  node: (nodeId: string, measure: string) => `n:${nodeId}:${measure}`,
   /** Marker proving a response was counted, so a replayed stream record is not counted twice. */
   appliedMarker: (responseId: string) => ({ pk: `R#${responseId}`, sk: 'applied' }),
 };
 
 /** The counter increments one response causes, in every unit from its own up to the root. */
 export function responseDeltas(response: CapturedResponse, survey: Survey, org: OrgTree, timeZone: string): CounterDelta[] {
-  const day = localDay(response.submittedAt, timeZone);
+  const day = counterKey.day(localDay(response.submittedAt, timeZone));
   const total: Counters = { responses: 1 };
-  const perNode = new Map<string, Counters>();
+  const withNodes: Counters = { responses: 1 };
   let npsCounted = false;
 
   for (const question of survey.questions) {
     const value = response.answers[question.id];
     if (typeof value !== 'number') continue;
-    const node = perNode.get(question.nodeId) ?? {};
-    perNode.set(question.nodeId, node);
-    increment(node, 'count', 1);
-    increment(node, 'sum', value);
+    increment(withNodes, counterKey.node(question.nodeId, 'count'), 1);
+    increment(withNodes, counterKey.node(question.nodeId, 'sum'), value);
     if (question.type === 'nps') {
       const category = `${npsCategory(value)}s`;
-      increment(node, category, 1);
+      increment(withNodes, counterKey.node(question.nodeId, category), 1);
       // The survey's first NPS question is its headline NPS.
-      if (!npsCounted) increment(total, category, 1);
+      if (!npsCounted) {
+        increment(total, category, 1);
+        increment(withNodes, category, 1);
+      }
       npsCounted = true;
-    } else if (question.type === 'csat') {
-      increment(total, 'csatSum', value);
-      increment(total, 'csatCount', 1);
-    } else if (question.type === 'ces') {
-      increment(total, 'cesSum', value);
-      increment(total, 'cesCount', 1);
+    } else if (question.type === 'csat' || question.type === 'ces') {
+      for (const counters of [total, withNodes]) {
+        increment(counters, `${question.type}Sum`, value);
+        increment(counters, `${question.type}Count`, 1);
+      }
     }
   }
 
   const units = org.lineage(response.unitId).map((u) => u.id);
   if (units.length === 0) units.push(response.unitId);
-  const deltas: CounterDelta[] = [];
-  for (const unitId of units) {
-    deltas.push({ pk: counterKey.partition(response.surveyId, unitId), sk: counterKey.total(day), add: total });
-    deltas.push({ pk: counterKey.partition(ALL_SURVEYS, unitId), sk: counterKey.total(day), add: total });
-    for (const [nodeId, add] of perNode) deltas.push({ pk: counterKey.partition(response.surveyId, unitId), sk: counterKey.node(day, nodeId), add });
-  }
-  return deltas;
+  return units.flatMap((unitId) => [
+    { pk: counterKey.partition(response.surveyId, unitId), sk: day, add: withNodes },
+    { pk: counterKey.partition(ALL_SURVEYS, unitId), sk: day, add: total },
+  ]);
 }
 
 function increment(counters: Counters, name: string, by: number): void {
@@ -130,28 +129,21 @@ export interface MetricsQuery {
 export function summarize(items: { sk: string; counters: Counters }[], query: MetricsQuery, survey: Survey | undefined): Metrics {
   const bucketSums = new Map<string, Counters>(bucketStarts(query.from, query.to, query.granularity).map((s) => [s, {}]));
   const totalSums: Counters = {};
-  const nodeSums = new Map<string, Counters>();
 
   for (const { sk, counters } of items) {
-    const [, day, kind, nodeId] = sk.split('#');
-    if (!day || day < query.from || day > query.to) continue;
-    if (kind === 'T') {
-      const start = bucketStart(day, query.granularity);
-      const bucket = bucketSums.get(start) ?? {};
-      bucketSums.set(start, bucket);
-      addAll(bucket, counters);
-      addAll(totalSums, counters);
-    } else if (kind === 'N' && nodeId) {
-      const node = nodeSums.get(nodeId) ?? {};
-      nodeSums.set(nodeId, node);
-      addAll(node, counters);
-    }
+    const day = sk.slice(2);
+    if (day < query.from || day > query.to) continue;
+    const start = bucketStart(day, query.granularity);
+    const bucket = bucketSums.get(start) ?? {};
+    bucketSums.set(start, bucket);
+    addAll(bucket, counters);
+    addAll(totalSums, counters);
   }
 
   return {
     buckets: [...bucketSums].map(([start, sums]) => ({ start, ...scoreSummary(sums) })),
     total: scoreSummary(totalSums),
-    nodes: survey ? nodeScores(survey, nodeSums, query.locale) : [],
+    nodes: survey ? nodeScores(survey, totalSums, query.locale) : [],
   };
 }
 
@@ -170,18 +162,18 @@ function scoreSummary(sums: Counters): ScoreSummary {
   };
 }
 
-function nodeScores(survey: Survey, sums: Map<string, Counters>, locale: Locale): NodeScore[] {
+function nodeScores(survey: Survey, sums: Counters, locale: Locale): NodeScore[] {
   const levels = nodeLevels(survey);
   return survey.indicatorTree.map((node) => {
     const questions = survey.questions.filter((q) => q.nodeId === node.id && q.type !== 'text' && q.type !== 'single' && q.type !== 'multi');
     const isNps = questions.some((q) => q.type === 'nps');
     const first = questions[0];
     const scaleMax = isNps || !first ? null : first.type === 'csat' ? 5 : first.type === 'ces' ? 7 : first.type === 'rating' ? first.scale : null;
-    const counters = sums.get(node.id) ?? {};
-    const count = counters.count ?? 0;
+    const measure = (name: string) => sums[counterKey.node(node.id, name)] ?? 0;
+    const count = measure('count');
     const score = isNps
-      ? nps({ promoters: counters.promoters ?? 0, passives: counters.passives ?? 0, detractors: counters.detractors ?? 0 })
-      : mean(counters.sum ?? 0, count);
+      ? nps({ promoters: measure('promoters'), passives: measure('passives'), detractors: measure('detractors') })
+      : mean(measure('sum'), count);
     return {
       nodeId: node.id,
       parentId: node.parentId,

@@ -25,7 +25,7 @@ export interface ApiProps {
   readonly dashboardUrl: string;
 }
 
-/** The one field per request that an operator needs to trace it; keys are HTTP API $context variables. */
+/** One JSON line per request, enough to trace it; the values are HTTP API $context variables. */
 const accessLogFields = {
   requestId: '$context.requestId',
   time: '$context.requestTime',
@@ -94,6 +94,7 @@ export class Api extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.httpApi = new HttpApi(this, 'Http', {
+      apiName: `${Stack.of(this).stackName}-api`,
       description: 'OpenCEM: survey pages, response capture and the admin API',
       // The stage is added below, because the default one cannot carry access logging.
       createDefaultStage: false,
@@ -104,7 +105,7 @@ export class Api extends Construct {
         maxAge: Duration.hours(1),
       },
     });
-    this.httpApi.addStage('Default', {
+    this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       accessLogSettings: {

@@ -15,16 +15,25 @@ function response(id: string, submittedAt: string, score: number, unitId = 'sh-b
 describe('aggregation', () => {
   it('counts a response in its hotel, its region and HQ, on the local day', () => {
     const deltas = responseDeltas(response('r1', '2026-11-22T17:00:00Z', 9), survey, org, tz);
-    const totals = deltas.filter((d) => d.sk === 'D#2026-11-23#T' && d.pk.startsWith('S#hotel-stay#'));
-    expect(totals.map((d) => d.pk)).toEqual(['S#hotel-stay#U#sh-bund', 'S#hotel-stay#U#east', 'S#hotel-stay#U#hq']);
-    expect(totals[0]?.add).toEqual({ responses: 1, promoters: 1, csatSum: 4, csatCount: 1, cesSum: 6, cesCount: 1 });
+    expect(deltas.every((d) => d.sk === 'D#2026-11-23')).toBe(true);
+    expect(deltas.map((d) => d.pk)).toEqual([
+      'S#hotel-stay#U#sh-bund',
+      'S#*#U#sh-bund',
+      'S#hotel-stay#U#east',
+      'S#*#U#east',
+      'S#hotel-stay#U#hq',
+      'S#*#U#hq',
+    ]);
+    // Across all surveys only the totals are kept; per survey the day item also holds each node's counters.
+    expect(deltas[1]?.add).toEqual({ responses: 1, promoters: 1, csatSum: 4, csatCount: 1, cesSum: 6, cesCount: 1 });
+    expect(deltas[0]?.add).toMatchObject({ responses: 1, promoters: 1, 'n:overall:count': 1, 'n:overall:sum': 9, 'n:overall:promoters': 1, 'n:checkin:sum': 4 });
   });
 
   it('folds a batch into one delta per counter item', () => {
     const deltas = [response('a', '2026-11-20T02:00:00Z', 10), response('b', '2026-11-20T03:00:00Z', 3)].flatMap((r) => responseDeltas(r, survey, org, tz));
     const folded = foldDeltas(deltas);
     expect(folded.length).toBe(deltas.length / 2);
-    const hq = folded.find((d) => d.pk === 'S#hotel-stay#U#hq' && d.sk === 'D#2026-11-20#T');
+    const hq = folded.find((d) => d.pk === 'S#hotel-stay#U#hq' && d.sk === 'D#2026-11-20');
     expect(hq?.add).toMatchObject({ responses: 2, promoters: 1, detractors: 1 });
   });
 

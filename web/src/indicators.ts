@@ -96,7 +96,7 @@ function radarOption(stages: readonly NodeScore[]): ChartOption {
         lineStyle: { color: COLORS.primary, width: 2 },
         itemStyle: { color: COLORS.primary },
         areaStyle: { color: 'rgba(37, 99, 235, 0.15)' },
-        data: [{ value: stages.map((s) => s.score ?? 0), name: t('indicators.radar') }],
+        data: [{ value: stages.map((s) => s.score ?? (s.metric === 'nps' ? -100 : 1)), name: t('indicators.radar') }],
         tooltip: {
           formatter: () => stages.map((s) => `${escapeHtml(s.label)}: ${num(s.score, 1)}${s.metric === 'nps' ? ' NPS' : ` / ${s.scaleMax ?? ''}`}`).join('<br>'),
         },

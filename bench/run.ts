@@ -1,0 +1,140 @@
+// `npm run bench`: figures for the local runtime — capture throughput, submit-to-metrics latency, respondent page
+// size and Lambda bundle sizes. It prints what it measures and asserts nothing about time.
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { functions } from '../functions/topology.ts';
+import { projectRoot, startLocalRuntime } from '../functions/local/runtime.ts';
+
+const CAPTURE_SECONDS = Number(process.env.BENCH_CAPTURE_SECONDS ?? 10);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 50);
+
+const units = ['sh-bund', 'hz-westlake', 'gz-tianhe', 'sz-bay'];
+
+function answers(i: number) {
+  return { nps: i % 11, 'booking-ease': 1 + (i % 7), 'checkin-csat': 1 + (i % 5), 'stay-csat': 1 + ((i + 2) % 5), 'checkout-csat': 1 + ((i + 3) % 5), 'room-clean': 1 + ((i + 1) % 5) };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+const step = (line: string) => console.log(`… ${line}`);
+
+async function main() {
+  step('starting the local runtime (in-memory DynamoDB Local, demo catalog, no demo responses)');
+  const runtime = await startLocalRuntime({ dataDir: null, port: 0, demo: true, demoResponseCount: 0, adminToken: 'bench-admin-token-0123456789' });
+  const headers = { authorization: `Bearer ${runtime.adminToken}`, 'content-type': 'application/json' };
+  const results: Record<string, number | string> = {};
+  try {
+    // 1. Capture throughput through the HTTP API.
+    step(`capture: ${CONCURRENCY} concurrent clients for ${CAPTURE_SECONDS} s`);
+    const deadline = Date.now() + CAPTURE_SECONDS * 1000;
+    let ok = 0;
+    let failed = 0;
+    const latencies: number[] = [];
+    let sent = 0;
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (Date.now() < deadline) {
+          const i = sent++;
+          const t0 = performance.now();
+          const res = await fetch(`${runtime.url}/api/v1/responses`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ surveyId: 'hotel-stay', unitId: units[i % units.length], answers: answers(i) }),
+          });
+          await res.arrayBuffer();
+          latencies.push(performance.now() - t0);
+          if (res.status === 201) ok++;
+          else failed++;
+        }
+      }),
+    );
+    const elapsed = (Date.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    results.captureResponsesPerSecond = Math.round(ok / elapsed);
+    results.captureOk = ok;
+    results.captureFailed = failed;
+    results.captureLatencyP50Ms = Math.round(percentile(latencies, 50));
+    results.captureLatencyP99Ms = Math.round(percentile(latencies, 99));
+
+    // 2. Do aggregates keep up? Time from the end of the load until every response is counted.
+    const drainStart = performance.now();
+    await runtime.idle();
+    results.aggregateDrainAfterLoadMs = Math.round(performance.now() - drainStart);
+    const check = (await (await fetch(`${runtime.url}/api/v1/metrics?surveyId=hotel-stay`, { headers })).json()) as { total: { count: number } };
+    results.countedAfterLoad = check.total.count;
+    step(`captured ${ok} responses, ${check.total.count} counted in aggregates`);
+
+    // 3. Submit-to-metrics latency: from POST until the metrics endpoint reports the response.
+    step(`submit-to-metrics latency over ${LATENCY_SAMPLES} sequential submissions`);
+    const visible: number[] = [];
+    let count = check.total.count;
+    for (let i = 0; i < LATENCY_SAMPLES; i++) {
+      const t0 = performance.now();
+      const res = await fetch(`${runtime.url}/api/v1/responses`, { method: 'POST', headers, body: JSON.stringify({ surveyId: 'hotel-stay', unitId: 'sz-bay', answers: answers(i) }) });
+      await res.arrayBuffer();
+      for (;;) {
+        const metrics = (await (await fetch(`${runtime.url}/api/v1/metrics?surveyId=hotel-stay`, { headers })).json()) as { total: { count: number } };
+        if (metrics.total.count > count) {
+          count = metrics.total.count;
+          break;
+        }
+        if (performance.now() - t0 > 10_000) throw new Error('a response did not reach the metrics within 10 s');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      visible.push(performance.now() - t0);
+    }
+    visible.sort((a, b) => a - b);
+    results.submitToMetricsP50Ms = Math.round(percentile(visible, 50));
+    results.submitToMetricsP99Ms = Math.round(percentile(visible, 99));
+
+    // 4. Respondent page weight.
+    const page = Buffer.from(await (await fetch(`${runtime.url}/s/hotel-stay?unit=sh-bund&lang=zh`)).arrayBuffer());
+    results.surveyPageBytes = page.length;
+    results.surveyPageGzipBytes = gzipSync(page).length;
+  } finally {
+    await runtime.stop();
+  }
+
+  // 5. Lambda bundle sizes, bundled as the CDK stack bundles them.
+  const outDir = path.join(os.tmpdir(), `opencem-bench-bundles-${process.pid}`);
+  for (const [name, spec] of Object.entries(functions)) {
+    step(`bundling ${name}`);
+    const outfile = path.join(outDir, `${name}.mjs`);
+    await build({
+      entryPoints: [path.join(projectRoot, spec.entry)],
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      minify: true,
+      outfile,
+      external: ['@aws-sdk/*'],
+      banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+      logLevel: 'error',
+    });
+    results[`bundle_${name}_bytes`] = (await stat(outfile)).size;
+  }
+  await rm(outDir, { recursive: true, force: true });
+
+  console.log('\nOpenCEM benchmark (local runtime, this machine)');
+  console.log(`${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
+  const width = Math.max(...Object.keys(results).map((k) => k.length));
+  for (const [key, value] of Object.entries(results)) console.log(`  ${key.padEnd(width)}  ${value}`);
+  const resultsDir = path.join(projectRoot, 'bench', '.results');
+  await mkdir(resultsDir, { recursive: true });
+  await writeFile(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ at: new Date().toISOString(), ...results }, null, 2)}\n`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

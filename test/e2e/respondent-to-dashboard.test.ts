@@ -1,0 +1,49 @@
+// End to end in real Chromium against the local runtime: a guest answers on a phone without JavaScript,
+// and the manager's dashboard counts the new response within seconds.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startLocalRuntime, type Runtime } from '../../functions/local/runtime.ts';
+import { browserAvailable, launchBrowser, screenshotPath } from '../support/browser.ts';
+
+let runtime: Runtime;
+let browser: Browser;
+
+describe.skipIf(!browserAvailable)('respondent → dashboard in Chromium', () => {
+  beforeAll(async () => {
+    runtime = await startLocalRuntime({ dataDir: null, port: 0, demo: true, demoResponseCount: 300, adminToken: 'e2e-admin-token-0123456789' });
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.stop();
+  });
+
+  it('submits the demo survey on a 390×844 phone without JavaScript and sees the count go up by one', async () => {
+    const dashboard = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await dashboard.goto(`${runtime.url}/#token=${runtime.adminToken}`);
+    const count = dashboard.locator('[data-kpi="count"]');
+    await expect.poll(async () => Number(await count.getAttribute('data-value')), { timeout: 15_000 }).toBeGreaterThan(0);
+    const before = Number(await count.getAttribute('data-value'));
+    await dashboard.screenshot({ path: await screenshotPath('dashboard-before'), fullPage: true });
+
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false, locale: 'zh-CN' });
+    const survey = await phone.newPage();
+    const res = await survey.goto(`${runtime.url}/s/hotel-stay?unit=sh-bund&tp=checkout&lang=zh`);
+    expect(res?.status()).toBe(200);
+    expect(Number(res?.headers()['content-length'] ?? (await res?.body())?.length)).toBeLessThan(15 * 1024);
+    // The scale answers are styled boxes over visually hidden radios: click the boxes, as a guest would.
+    await survey.locator('#question-nps label:has(input[value="9"])').click();
+    await survey.locator('#question-checkin-csat label:has(input[value="4"])').click();
+    await survey.locator('#question-stay-csat label:has(input[value="5"])').click();
+    await survey.locator('textarea[name="q_comment"]').fill('前台服务很热情');
+    await survey.screenshot({ path: await screenshotPath('survey-phone-filled'), fullPage: true });
+    await survey.locator('button[type="submit"]').click();
+    await survey.waitForURL(/\/thanks/);
+    expect(await survey.locator('[data-outcome="thanks"]').textContent()).toContain('感谢');
+    await survey.screenshot({ path: await screenshotPath('survey-phone-thanks') });
+
+    await expect.poll(async () => Number(await count.getAttribute('data-value')), { timeout: 10_000 }).toBe(before + 1);
+    await dashboard.screenshot({ path: await screenshotPath('dashboard-after'), fullPage: true });
+  }, 60_000);
+});

@@ -1,0 +1,58 @@
+// Entry of the OpenCEM dashboard: the managers' "boss view" of NPS, CSAT and CES per organisation unit.
+//
+// Plain TypeScript + DOM, no framework; charts with tree-shaken ECharts. Built by `npx tsx web/build.ts` into web/dist
+// (index.html, app.js, styles.css), which the local server (`npm start`) serves and CDK deploys to S3/CloudFront.
+//
+// - config.ts    ./config.json: { apiBaseUrl, auth: { mode: "token" } | { mode: "cognito", region, userPoolId, userPoolClientId } }
+//                (absent → same-origin API with the local admin token)
+// - auth.ts      bearer token: "#token=…" in the address or the sign-in form (token mode), Cognito InitiateAuth
+//                USER_PASSWORD_AUTH → IdToken (cognito mode); a 401 brings the sign-in form back
+// - api.ts       /api/v1/org/units, /api/v1/surveys, /api/v1/metrics, /api/v1/metrics/units
+// - state.ts     filters (survey, unit, period, granularity) and language, kept in localStorage and in the address
+// - dashboard.ts polling every 2.5 s (the API reads pre-aggregated counters), error/empty states, wiring of the views
+// - views        filters.ts, kpis.ts, trend.ts, indicators.ts, ranking.ts; readings.ts writes the one-line reading under
+//                each chart; i18n.ts holds every text in zh, en and ru
+//
+// Hooks for end-to-end tests: [data-kpi="count"] (text and data-value hold the raw response count; also nps, csat,
+// ces), [data-locale="zh|en|ru"] buttons (html[lang] follows), #unit-select (a native <select> of unit ids),
+// #survey-select, #period-select, [data-granularity], ranking rows [data-unit-id] (click drills down), #signin-form.
+import { startDashboard } from './dashboard.ts';
+import { loadConfig } from './config.ts';
+import { createSession } from './auth.ts';
+import { browserLocale, isLocale, locale, onLocaleChange, setLocale, t } from './i18n.ts';
+import { saveLocale, savedLocale } from './state.ts';
+import { byId, setAttr } from './dom.ts';
+
+/** The header's language buttons work from the first moment, also on the sign-in form; the choice is remembered. */
+function bindLanguageSwitch(): void {
+  const group = byId('language-switch');
+  const showPressed = () => {
+    for (const button of group.querySelectorAll<HTMLElement>('[data-locale]')) setAttr(button, 'aria-pressed', String(button.dataset.locale === locale()));
+  };
+  group.addEventListener('click', (event) => {
+    const value = (event.target as Element).closest<HTMLElement>('[data-locale]')?.dataset.locale;
+    if (!isLocale(value)) return;
+    saveLocale(value);
+    setLocale(value);
+  });
+  onLocaleChange(showPressed);
+  showPressed();
+}
+
+async function main(): Promise<void> {
+  // A language before the organisation's default is known, so the sign-in form is readable.
+  setLocale(savedLocale() ?? browserLocale() ?? 'zh');
+  bindLanguageSwitch();
+  let config;
+  try {
+    config = await loadConfig();
+  } catch (error) {
+    const banner = byId('status-banner');
+    banner.textContent = t('status.configError', { message: error instanceof Error ? error.message : String(error) });
+    banner.hidden = false;
+    return;
+  }
+  await startDashboard(config, createSession(config.auth));
+}
+
+void main();
