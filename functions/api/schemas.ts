@@ -42,7 +42,8 @@ export const postResponse = createRoute({
   },
 });
 
-const SurveyOut = Survey.openapi('Survey', { description: 'A survey definition: indicator tree, questions with localized labels' });
+// The domain schema itself documents the survey shape (the domain does not depend on the OpenAPI extension).
+const SurveyOut = Survey;
 
 export const listSurveys = createRoute({
   method: 'get',

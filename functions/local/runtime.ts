@@ -17,7 +17,7 @@ import { dynamoResponseStore } from '../aws/response-store.ts';
 import { commonEnv, functions, streamConsumers, tableEnv } from '../topology.ts';
 import { demoOrganisation, demoResponses, demoSurveys, demoUnits } from './demo.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
-import { fileCheckpoints, startStreamMapping } from './stream-mapping.ts';
+import { fileCheckpoints, startStreamMapping, type StreamMapping } from './stream-mapping.ts';
 import { createTables, dynamoClient, localTableNames } from './tables.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -83,11 +83,11 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
     // Stream consumers, wired from topology.ts like the CDK stack wires event source mappings.
     const streams = new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     stops.push(() => streams.destroy());
-    const mappings = [];
+    const mappings: StreamMapping[] = [];
     for (const [name, spec] of streamConsumers()) {
       const module = (await import(pathToFileURL(path.join(projectRoot, spec.entry)).href)) as { handler: StreamHandler };
       const failuresFile = options.dataDir ? path.join(options.dataDir, `${name}-failures.jsonl`) : null;
-      const mapping = startStreamMapping({
+      const mapping = await startStreamMapping({
         name,
         dynamo: rawClient,
         streams,

@@ -140,8 +140,8 @@ export class Web extends Construct {
       { id: 'AwsSolutions-IAM5[Action::s3:List*]', reason: s3Wildcards },
       { id: 'AwsSolutions-IAM5[Action::s3:DeleteObject*]', reason: s3Wildcards },
       { id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: s3Wildcards },
-      { id: `AwsSolutions-IAM5[Resource::${assetBucket}]`, reason: 'Reads the zipped build CDK staged in its bootstrap asset bucket.' },
-      { id: `AwsSolutions-IAM5[Resource::${dashboardObjects}]`, reason: 'Replaces every object of the dashboard bucket (prune).' },
+      { id: `AwsSolutions-IAM5[Resource::${assetBucket}]`, reason: 'Reads the zipped dashboard build that CDK staged under a content-hash key in its bootstrap asset bucket.' },
+      { id: `AwsSolutions-IAM5[Resource::${dashboardObjects}]`, reason: 'Each publish replaces every object of the dashboard bucket and prunes files the new build no longer has.' },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'cloudfront:CreateInvalidation/GetInvalidation are granted on * by BucketDeployment; the function invalidates only this distribution.',

@@ -26,7 +26,7 @@ async function metrics(query = '') {
 
 describe('capture → stream → aggregate → metrics', () => {
   it('reports the NPS computed independently from the submitted answers, at every level of the org tree', async () => {
-    const { mapping } = system.startAggregateMapping();
+    const { mapping } = await system.startAggregateMapping();
     stops.push(() => mapping.stop());
     const scores = Array.from({ length: 60 }, (_, i) => (i * 7) % 11);
     const units = ['sh-bund', 'hz-westlake', 'gz-tianhe'];
@@ -54,11 +54,11 @@ describe('capture → stream → aggregate → metrics', () => {
   it('counts nothing twice when the same stream batch is delivered twice', async () => {
     const before = (await metrics()).total.count;
     let deliveries = 0;
-    const { mapping } = system.startAggregateMapping((handler) => async (event) => {
+    const { mapping } = await system.startAggregateMapping((handler) => async (event) => {
       deliveries += 1;
       await handler(event); // at-least-once: the first delivery succeeds…
       return handler(event); // …and the very same batch arrives again
-    }, { startingPosition: 'LATEST' } as never);
+    }, 'LATEST');
     stops.push(() => mapping.stop());
     const results = await Promise.all([3, 9, 10, 6].map((s) => submit({ surveyId: 'hotel-stay', unitId: 'sz-bay', answers: hotelAnswers(s) })));
     expect(results.every((r) => r.status === 201)).toBe(true);
@@ -84,7 +84,7 @@ describe('capture → stream → aggregate → metrics', () => {
     const before = (await metrics()).total.count;
     const seenDetractor: string[] = [];
     let failedOnce = false;
-    const { mapping, failures } = system.startAggregateMapping((handler) => async (event) => {
+    const { mapping, failures } = await system.startAggregateMapping((handler) => async (event) => {
       // Fail the first record whose NPS is 0, once, and let the real handler count the rest of the batch.
       const poisonIndex = failedOnce ? -1 : event.Records.findIndex((r) => r.dynamodb?.NewImage?.answers?.M?.nps?.N === '0');
       if (poisonIndex < 0) return handler(event);
@@ -93,7 +93,7 @@ describe('capture → stream → aggregate → metrics', () => {
       failedOnce = true;
       await handler({ Records: event.Records.slice(0, poisonIndex) });
       return { batchItemFailures: [{ itemIdentifier: poison.dynamodb!.SequenceNumber! }] };
-    }, { startingPosition: 'LATEST' } as never);
+    }, 'LATEST');
     stops.push(() => mapping.stop());
     for (const s of [10, 0, 9, 8]) {
       expect((await submit({ surveyId: 'hotel-stay', unitId: 'hz-westlake', answers: hotelAnswers(s) })).status).toBe(201);

@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import { documentClient } from '../../functions/aws/dynamodb.ts';
 import { dynamoCatalogStore } from '../../functions/aws/catalog-store.ts';
 import { demoOrganisation, demoSurveys, demoUnits } from '../../functions/local/demo.ts';
-import { startStreamMapping } from '../../functions/local/stream-mapping.ts';
+import { startStreamMapping, type StreamFailure } from '../../functions/local/stream-mapping.ts';
 import { commonEnv, functions, tableEnv } from '../../functions/topology.ts';
 import { useLocalTables } from './dynamo.ts';
 
@@ -44,14 +44,16 @@ export async function setupSystem() {
     app: api.app,
     aggregateHandler: aggregate.handler,
     /** Runs the aggregate handler on the responses stream like Lambda would; `wrap` can inject faults or duplicates. */
-    startAggregateMapping(wrap: (handler: StreamHandler) => StreamHandler = (h) => h, overrides: Partial<typeof trigger> = {}) {
-      const failures: unknown[] = [];
-      const mapping = startStreamMapping({
+    async startAggregateMapping(wrap: (handler: StreamHandler) => StreamHandler = (h) => h, startingPosition: 'TRIM_HORIZON' | 'LATEST' = 'TRIM_HORIZON') {
+      const failures: StreamFailure[] = [];
+      const mapping = await startStreamMapping({
         name: 'aggregate',
         dynamo: client,
         streams,
         tableName: names.responses,
-        trigger: { ...trigger, maxBatchingWindowSeconds: 0, ...overrides },
+        trigger,
+        batchingWindowSeconds: 0,
+        startingPosition,
         handler: wrap(aggregate.handler),
         onFailure: async (failure) => {
           failures.push(failure);

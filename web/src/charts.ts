@@ -4,24 +4,22 @@ import { init, use, type ComposeOption, type EChartsType } from 'echarts/core';
 import { BarChart, LineChart, RadarChart, type BarSeriesOption, type LineSeriesOption, type RadarSeriesOption } from 'echarts/charts';
 import {
   GridComponent,
-  LegendComponent,
   RadarComponent,
   TooltipComponent,
   type GridComponentOption,
-  type LegendComponentOption,
   type RadarComponentOption,
   type TooltipComponentOption,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-use([BarChart, LineChart, RadarChart, GridComponent, LegendComponent, RadarComponent, TooltipComponent, CanvasRenderer]);
+// No legend component: the trend's legend is two HTML items in the card header, which saves ~17 KiB.
+use([BarChart, LineChart, RadarChart, GridComponent, RadarComponent, TooltipComponent, CanvasRenderer]);
 
 export type ChartOption = ComposeOption<
   | BarSeriesOption
   | LineSeriesOption
   | RadarSeriesOption
   | GridComponentOption
-  | LegendComponentOption
   | RadarComponentOption
   | TooltipComponentOption
 >;

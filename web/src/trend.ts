@@ -18,8 +18,7 @@ export function createTrendView(container: HTMLElement): TrendView {
       const option: ChartOption = {
         animationDurationUpdate: 300,
         textStyle: { fontFamily: FONT_FAMILY, color: COLORS.text },
-        grid: { left: 4, right: 4, top: 36, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
-        legend: { top: 0, left: 0, itemWidth: 14, itemHeight: 8, textStyle: { color: COLORS.axis } },
+        grid: { left: 4, right: 4, top: 14, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
         xAxis: {
           type: 'category',

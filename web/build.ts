@@ -1,0 +1,76 @@
+// Builds the static dashboard into web/dist: app.js (bundled and minified with esbuild, with source map), styles.css and
+// index.html (with content-hash query strings so CloudFront and browsers never mix an old script with a new page).
+// Run `npx tsx web/build.ts`; the local server calls `buildDashboard()` itself.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const webDir = dirname(fileURLToPath(import.meta.url));
+
+export interface BuildOptions {
+  /** Where to write the files; default web/dist. */
+  outDir?: string;
+  /** Minify JS and CSS; default true. */
+  minify?: boolean;
+}
+
+export interface BuiltFile {
+  name: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+export interface BuildResult {
+  outDir: string;
+  files: BuiltFile[];
+}
+
+export async function buildDashboard(options: BuildOptions = {}): Promise<BuildResult> {
+  const outDir = resolve(options.outDir ?? join(webDir, 'dist'));
+  const minify = options.minify ?? true;
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+
+  await build({
+    entryPoints: { app: join(webDir, 'src/main.ts'), styles: join(webDir, 'styles.css') },
+    outdir: outDir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022', 'chrome109', 'safari16', 'firefox115'],
+    minify,
+    sourcemap: 'linked',
+    sourcesContent: true,
+    legalComments: 'linked',
+    treeShaking: true,
+    logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': '"production"', __DEV__: 'false' },
+  });
+
+  const version = async (name: string) => createHash('sha256').update(await readFile(join(outDir, name))).digest('hex').slice(0, 10);
+  const html = (await readFile(join(webDir, 'index.html'), 'utf8'))
+    .replace('src="app.js"', `src="app.js?v=${await version('app.js')}"`)
+    .replace('href="styles.css"', `href="styles.css?v=${await version('styles.css')}"`);
+  await writeFile(join(outDir, 'index.html'), html);
+
+  const files: BuiltFile[] = [];
+  for (const name of ['index.html', 'app.js', 'styles.css', 'app.js.map']) {
+    const content = await readFile(join(outDir, name)).catch(() => null);
+    if (content) files.push({ name, bytes: (await stat(join(outDir, name))).size, gzipBytes: gzipSync(content).length });
+  }
+  return { outDir, files };
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const started = Date.now();
+  const result = await buildDashboard();
+  console.log(`dashboard built into ${result.outDir} in ${Date.now() - started} ms`);
+  for (const file of result.files) console.log(`  ${file.name.padEnd(12)} ${kib(file.bytes).padStart(10)}  (gzip ${kib(file.gzipBytes)})`);
+}
