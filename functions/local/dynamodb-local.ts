@@ -15,8 +15,13 @@ export interface DynamoDbLocalOptions {
   port?: number;
   /** Receives DynamoDB Local's own output, line by line, and our lifecycle notes. */
   log?: (line: string) => void;
-  /** How long to wait for the first answer before giving up (default 30 s; Java needs ~3 s on a small machine). */
+  /** How long to wait for the first answer before giving up (default 30 s; Java needs ~2–4 s on a small machine). */
   startTimeoutMs?: number;
+  /**
+   * JVM flags for the java child. The default trades ~15 % steady-state throughput for a start-up about twice as fast
+   * and a quicker warm-up (C1 compiler only, serial GC: a ~200 MB heap on a laptop needs nothing more). `[]` = JVM defaults.
+   */
+  jvmOptions?: readonly string[];
 }
 
 export interface DynamoDbLocal {
@@ -30,6 +35,8 @@ export interface DynamoDbLocal {
 /** Region and fake credentials every local client uses; with -sharedDb DynamoDB Local ignores both, the SDK just needs some. */
 export const localRegion = 'us-east-1';
 export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+export const fastStartJvmOptions: readonly string[] = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 
 export function localClientConfig(endpoint: string): DynamoDBClientConfig {
   return { endpoint, region: localRegion, credentials: localCredentials };
@@ -58,7 +65,13 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await freePort());
     try {
-      return await launch({ dataDir, port, log, startTimeoutMs: options.startTimeoutMs ?? 30_000 });
+      return await launch({
+        dataDir,
+        port,
+        log,
+        startTimeoutMs: options.startTimeoutMs ?? 30_000,
+        jvmOptions: options.jvmOptions ?? fastStartJvmOptions,
+      });
     } catch (error) {
       if (options.port === undefined && attempt < 3 && error instanceof PortTakenError) continue;
       throw error;
@@ -68,14 +81,30 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
 
 class PortTakenError extends Error {}
 
-async function launch(opts: { dataDir: string | null; port: number; log: (line: string) => void; startTimeoutMs: number }): Promise<DynamoDbLocal> {
+interface LaunchOptions {
+  dataDir: string | null;
+  port: number;
+  log: (line: string) => void;
+  startTimeoutMs: number;
+  jvmOptions: readonly string[];
+}
+
+async function launch(opts: LaunchOptions): Promise<DynamoDbLocal> {
   const { dataDir, port, log } = opts;
-  // Telemetry off unless the user opted in: local runs must not phone home (the package's spawn() passes no flags through, only the env).
-  process.env.DDB_LOCAL_TELEMETRY ??= '0';
-  const child = spawnJava({ command: 'java', path: dataDir, port, sharedDb: true, stdio: 'pipe' });
+  const child = withEnvironment(
+    {
+      // The package's spawn() takes no extra java arguments, but java and DynamoDB Local read these from the environment.
+      // The user's own JAVA_TOOL_OPTIONS come last so that they win.
+      JAVA_TOOL_OPTIONS: [...opts.jvmOptions, process.env.JAVA_TOOL_OPTIONS ?? ''].join(' ').trim() || undefined,
+      // Telemetry off unless the user opted in: a local run must not phone home.
+      DDB_LOCAL_TELEMETRY: process.env.DDB_LOCAL_TELEMETRY ?? '0',
+    },
+    () => spawnJava({ command: 'java', path: dataDir, port, sharedDb: true, stdio: 'pipe' }),
+  );
 
   const tail: string[] = [];
   const remember = (stream: string) => (line: string) => {
+    if (line.startsWith('Picked up JAVA_TOOL_OPTIONS')) return; // java's echo of our own flags
     tail.push(`${stream}: ${line}`);
     if (tail.length > 30) tail.shift();
     log(`[dynamodb-local] ${line}`);
@@ -147,6 +176,23 @@ async function waitUntilAnswering(
     }
   } finally {
     client.destroy();
+  }
+}
+
+/** Runs `work` (a synchronous spawn, which copies the environment) with variables set, then restores ours. */
+function withEnvironment<T>(variables: Record<string, string | undefined>, work: () => T): T {
+  const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  apply(variables);
+  try {
+    return work();
+  } finally {
+    apply(saved);
   }
 }
 

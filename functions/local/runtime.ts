@@ -10,10 +10,11 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Hono } from 'hono';
+import type { StoredResponse } from '../ports.ts';
 import { dynamoCatalogStore } from '../aws/catalog-store.ts';
 import { documentClient } from '../aws/dynamodb.ts';
-import { dynamoResponseStore } from '../aws/response-store.ts';
 import { commonEnv, functions, streamConsumers, tableEnv } from '../topology.ts';
 import { demoOrganisation, demoResponses, demoSurveys, demoUnits } from './demo.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
@@ -62,6 +63,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
     const names = localTableNames('opencem');
     const rawClient = dynamoClient(dynamo.endpoint);
     await createTables(rawClient, names);
+    log(`tables ready: ${Object.values(names).join(', ')}`);
 
     // The handler modules read their configuration from the environment, exactly as in Lambda.
     Object.assign(process.env, tableEnv(names), {
@@ -104,11 +106,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       mappings.push(mapping);
       stops.push(() => mapping.stop());
     }
+    log(`stream consumers running: ${mappings.length}`);
     const idle = async () => {
       await Promise.all(mappings.map((m) => m.idle()));
     };
 
-    if (firstStart && options.demo) await seedDemoResponses(dynamoResponseStore(client, names.responses), options.demoResponseCount ?? 2000, log);
+    if (firstStart && options.demo) await seedDemoResponses(client, names.responses, options.demoResponseCount ?? 2000, log);
 
     const apiModule = (await import(pathToFileURL(path.join(projectRoot, functions.api.entry)).href)) as { app: Hono };
     const dashboardDir = await buildDashboardOnce(log);
@@ -153,15 +156,25 @@ async function loadOrCreateToken(dataDir: string | null): Promise<string> {
   return token;
 }
 
-async function seedDemoResponses(store: ReturnType<typeof dynamoResponseStore>, count: number, log: (line: string) => void) {
+/** Writes the demo responses in batches of 25 (they are new, so no per-item condition is needed). */
+async function seedDemoResponses(client: DynamoDBDocumentClient, tableName: string, count: number, log: (line: string) => void) {
   const responses = demoResponses(new Date(), count);
+  const batches: StoredResponse[][] = [];
+  for (let i = 0; i < responses.length; i += 25) batches.push(responses.slice(i, i + 25));
   let done = 0;
-  const step = Math.max(1, Math.ceil(responses.length / 4));
-  const workers = Array.from({ length: 16 }, async () => {
-    for (let next = responses.shift(); next; next = responses.shift()) {
-      await store.putIfAbsent(next);
-      done += 1;
-      if (done % step === 0 || done === count) log(`seeding demo responses: ${done}/${count}`);
+  let reported = 0;
+  const workers = Array.from({ length: 4 }, async () => {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+      let pending = batch.map((Item) => ({ PutRequest: { Item } }));
+      while (pending.length) {
+        const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+        pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+      }
+      done += batch.length;
+      if (done - reported >= count / 4 || done === count) {
+        reported = done;
+        log(`seeding demo responses: ${done}/${count}`);
+      }
     }
   });
   await Promise.all(workers);

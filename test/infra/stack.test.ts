@@ -120,20 +120,28 @@ describe('API', () => {
     });
   });
 
-  it('puts the authorizer on every method of /api/v1 except the CORS preflight', () => {
+  it('puts the authorizer on every route under /api/v1, for every method the admin API uses', () => {
     const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer').map(([id]) => id);
-    for (const key of ['ANY /api/v1/{proxy+}', 'ANY /api/v1']) {
-      expect(routeByKey(key), key).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    const adminRoutes = routes.filter((r) => / \/api\/v1(\/|$)/.test(r.RouteKey));
+    expect(adminRoutes.map((r) => r.RouteKey)).toEqual(
+      expect.arrayContaining(['GET /api/v1/{proxy+}', 'POST /api/v1/{proxy+}', 'DELETE /api/v1/{proxy+}', 'GET /api/v1']),
+    );
+    for (const route of adminRoutes) {
+      expect(route, route.RouteKey).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
     }
   });
 
   it('leaves survey pages, health and docs public, and nothing else', () => {
     const publicKeys = routes.filter((r) => r.AuthorizationType !== 'JWT').map((r) => r.RouteKey as string);
-    expect(publicKeys.sort()).toEqual(['ANY /', 'ANY /{proxy+}', 'OPTIONS /api/v1', 'OPTIONS /api/v1/{proxy+}'].sort());
+    expect(publicKeys.sort()).toEqual(['GET /', 'HEAD /', 'POST /', 'GET /{proxy+}', 'HEAD /{proxy+}', 'POST /{proxy+}'].sort());
     for (const key of publicKeys) {
       expect(routeByKey(key)!.AuthorizationType, key).toBe('NONE');
       expect(routeByKey(key)!.AuthorizerId, key).toBeUndefined();
     }
+  });
+
+  it('has no ANY or OPTIONS route, so API Gateway itself answers CORS preflights', () => {
+    expect(routes.filter((r) => /^(ANY|OPTIONS) /.test(r.RouteKey))).toEqual([]);
   });
 
   it('serves the $default stage with JSON access logs and answers CORS only for the dashboard', () => {
@@ -148,10 +156,12 @@ describe('API', () => {
     });
   });
 
-  it('keeps manager sign-in closed: admin-created accounts, strong passwords, MFA required', () => {
+  it('keeps manager sign-in closed: admin-created accounts, strong passwords, TOTP, threat protection', () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
       Policies: { PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false });

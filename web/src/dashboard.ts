@@ -262,7 +262,14 @@ class Poller {
 function setLiveStatus(live: boolean): void {
   const status = byId('live-status');
   setAttr(status, 'data-live', String(live));
-  setText(byId('live-text'), live ? `${t('status.live')} · ${t('status.updated', { time: clockTime(new Date()) })}` : t('status.offline'));
+  setText(byId('live-text'), live ? t('status.liveUpdated') : t('status.offline'));
+  const time = byId('live-time');
+  time.hidden = !live;
+  if (live) {
+    const now = new Date();
+    setText(time, clockTime(now));
+    setAttr(time, 'datetime', now.toISOString());
+  }
 }
 
 function createViews(config: DashboardConfig, store: FilterStore, org: OrgIndex, surveys: readonly Survey[], organisation: Organisation) {

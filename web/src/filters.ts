@@ -66,7 +66,7 @@ export function createFilterBar(store: FilterStore, org: { units: readonly OrgUn
       (u) => h('option', { value: u.unit.id }),
       // Native selects cannot nest; indent with no-break spaces so the tree still reads HQ → region → hotel.
       (option, u) => {
-        setText(option, `${'\u00a0\u00a0\u00a0'.repeat(u.depth)}${localize(u.unit.name)}`);
+        setText(option, `${'\u00a0\u00a0'.repeat(u.depth)}${localize(u.unit.name)}`);
         setAttr(option, 'data-depth', String(u.depth));
       },
     );

@@ -34,7 +34,8 @@ function npsOf(buckets: readonly Bucket[]): number | null {
 export function trendReading(buckets: readonly Bucket[], granularity: Granularity): string {
   const busiest = buckets.reduce<Bucket | null>((best, b) => (b.count > (best?.count ?? 0) ? b : best), null);
   if (!busiest) return t('read.none');
-  const busiestText = { label: bucketLabel(busiest.start, granularity), count: busiest.count };
+  const label = bucketLabel(busiest.start, granularity);
+  const busiestText = { label: granularity === 'week' ? t('read.weekOf', { date: label }) : label, count: busiest.count };
   const overall = npsOf(buckets);
   if (overall === null) return t('read.trendNoNps', busiestText);
 

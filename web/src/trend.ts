@@ -30,14 +30,14 @@ export function createTrendView(container: HTMLElement): TrendView {
         yAxis: [
           {
             type: 'value',
-            min: (range: { min: number }) => Math.max(-100, Math.floor((range.min - 5) / 10) * 10),
-            max: (range: { max: number }) => Math.min(100, Math.ceil((range.max + 5) / 10) * 10),
+            ...npsAxis(buckets),
             splitLine: { lineStyle: { color: COLORS.grid } },
             axisLabel: { color: COLORS.primary },
           },
           {
             type: 'value',
             minInterval: 1,
+            alignTicks: true,
             splitLine: { show: false },
             axisLabel: { color: COLORS.axis },
           },
@@ -60,7 +60,8 @@ export function createTrendView(container: HTMLElement): TrendView {
             yAxisIndex: 0,
             data: buckets.map((b) => b.nps),
             connectNulls: true,
-            smooth: 0.25,
+            smooth: true,
+            smoothMonotone: 'x',
             showSymbol: !dense,
             symbolSize: 6,
             lineStyle: { width: 2.5, color: COLORS.primary },
@@ -72,4 +73,25 @@ export function createTrendView(container: HTMLElement): TrendView {
       chart().setOption(option);
     },
   };
+}
+
+const NICE_STEPS = [5, 10, 20, 25, 50];
+
+/**
+ * NPS axis bounds on a nice step around the data, never beyond −100…100. Every step divides 100, so clamping to ±100
+ * keeps the ticks aligned.
+ */
+export function npsAxis(buckets: readonly Bucket[]): { min: number; max: number; interval: number } {
+  const values = buckets.map((b) => b.nps).filter((v): v is number => v !== null);
+  if (values.length === 0) return { min: 0, max: 100, interval: 25 };
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const interval = NICE_STEPS.find((step) => (high - low) / step <= 4) ?? 50;
+  let min = Math.max(-100, Math.floor(low / interval) * interval);
+  let max = Math.min(100, Math.ceil(high / interval) * interval);
+  if (max === min) {
+    if (max < 100) max += interval;
+    else min -= interval;
+  }
+  return { min, max, interval };
 }
