@@ -40,6 +40,7 @@ const accessLogFields = {
   authorizerError: '$context.authorizer.error',
 };
 
+/** What the dashboard and integrations may call on the admin API. */
 const adminMethods = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE];
 /** Survey pages (GET), answers posted from them (POST), health checks (GET/HEAD). */
 const publicMethods = [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST];
@@ -113,7 +114,7 @@ export class Api extends Construct {
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: [props.dashboardUrl],
-        allowMethods: [CorsHttpMethod.ANY],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
         allowHeaders: ['authorization', 'content-type'],
         maxAge: Duration.hours(1),
       },

@@ -37,7 +37,7 @@ export class CemFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: CemFunctionProps) {
     const { spec } = props;
     // Our own log group (with retention) and our own role that may write only to it, instead of the
-    // AWSLambdaBasicExecutionRole managed policy, which allows logs:* on every log group in the account.
+    // AWSLambdaBasicExecutionRole managed policy, which may create and write any log group in the account.
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -86,8 +86,8 @@ export class CemFunction extends NodejsFunction {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Pinned to nodejs22.x on purpose: the same handlers run on the local Node 20/22 runtime (npm start) and ' +
-        'AWS SDK v3 is taken from the Lambda runtime; move to nodejs24.x together with the local toolchain.',
+        'Pinned to nodejs22.x by the architecture: the same handlers also run on the local Node 20 (npm start), and 22 ' +
+        'is the closest Lambda runtime to it; move to nodejs24.x together with the local toolchain.',
     });
   }
 

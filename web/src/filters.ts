@@ -80,7 +80,7 @@ export function createFilterBar(store: FilterStore, org: { units: readonly OrgUn
     }
 
     for (const button of granularity.querySelectorAll<HTMLElement>('[data-granularity]')) {
-      setAttr(button, 'aria-checked', String(button.dataset.granularity === filters.granularity));
+      setAttr(button, 'aria-pressed', String(button.dataset.granularity === filters.granularity));
     }
   }
 

@@ -37,7 +37,9 @@ export function createTrendView(container: HTMLElement): TrendView {
           {
             type: 'value',
             minInterval: 1,
-            alignTicks: true,
+            // Align with the NPS ticks when there are counts; an empty period gets a plain 0…5 scale.
+            alignTicks: buckets.some((b) => b.count > 0),
+            max: buckets.some((b) => b.count > 0) ? undefined : 5,
             splitLine: { show: false },
             axisLabel: { color: COLORS.axis },
           },
