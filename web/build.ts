@@ -2,8 +2,8 @@
 // index.html (with content-hash query strings so CloudFront and browsers never mix an old script with a new page).
 // Run `npx tsx web/build.ts`; the local server calls `buildDashboard()` itself.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -31,12 +31,11 @@ export interface BuildResult {
 export async function buildDashboard(options: BuildOptions = {}): Promise<BuildResult> {
   const outDir = resolve(options.outDir ?? join(webDir, 'dist'));
   const minify = options.minify ?? true;
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
 
-  await build({
+  const bundle = await build({
     entryPoints: { app: join(webDir, 'src/main.ts'), styles: join(webDir, 'styles.css') },
     outdir: outDir,
+    write: false,
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -50,16 +49,27 @@ export async function buildDashboard(options: BuildOptions = {}): Promise<BuildR
     define: { 'process.env.NODE_ENV': '"production"', __DEV__: 'false' },
   });
 
-  const version = async (name: string) => createHash('sha256').update(await readFile(join(outDir, name))).digest('hex').slice(0, 10);
+  const outputs = new Map<string, Uint8Array>(bundle.outputFiles.map((file) => [relative(outDir, file.path), file.contents]));
+  const version = (name: string) => createHash('sha256').update(outputs.get(name) ?? '').digest('hex').slice(0, 10);
   const html = (await readFile(join(webDir, 'index.html'), 'utf8'))
-    .replace('src="app.js"', `src="app.js?v=${await version('app.js')}"`)
-    .replace('href="styles.css"', `href="styles.css?v=${await version('styles.css')}"`);
-  await writeFile(join(outDir, 'index.html'), html);
+    .replace('src="app.js"', `src="app.js?v=${version('app.js')}"`)
+    .replace('href="styles.css"', `href="styles.css?v=${version('styles.css')}"`);
+  outputs.set('index.html', Buffer.from(html));
+
+  // Each file is written beside its final name and renamed over it, so a server reading web/dist while the local
+  // runtime (or a test) rebuilds never serves half a file.
+  await mkdir(outDir, { recursive: true });
+  for (const [name, contents] of outputs) {
+    const target = join(outDir, name);
+    const temporary = `${target}.${process.pid}.tmp`;
+    await writeFile(temporary, contents);
+    await rename(temporary, target);
+  }
 
   const files: BuiltFile[] = [];
   for (const name of ['index.html', 'app.js', 'styles.css', 'app.js.map']) {
-    const content = await readFile(join(outDir, name)).catch(() => null);
-    if (content) files.push({ name, bytes: (await stat(join(outDir, name))).size, gzipBytes: gzipSync(content).length });
+    const contents = outputs.get(name);
+    if (contents) files.push({ name, bytes: contents.byteLength, gzipBytes: gzipSync(contents).length });
   }
   return { outDir, files };
 }

@@ -18,6 +18,11 @@ export interface Session {
 
 export function createSession(config: AuthConfig): Session {
   takeTokenFromFragment();
+  // The other mode's fields leave the form, so browsers and password managers see one clear sign-in form.
+  for (const part of byId('signin').querySelectorAll<HTMLElement>('[data-auth]')) {
+    if (part.dataset.auth === config.mode) part.hidden = false;
+    else part.remove();
+  }
   let pending: Promise<string> | null = null;
 
   return {
@@ -97,11 +102,11 @@ function showSignIn(config: AuthConfig, reason?: MessageKey): Promise<string> {
   const form = byId<HTMLFormElement>('signin-form');
   const message = byId('signin-message');
   const submit = byId<HTMLButtonElement>('signin-submit');
-  const newPasswordRow = byId('signin-new-password-row');
+  const newPasswordRow = config.mode === 'cognito' ? byId('signin-new-password-row') : null;
   document.body.classList.add('signed-out');
   panel.hidden = false;
-  for (const part of panel.querySelectorAll<HTMLElement>('[data-auth]')) part.hidden = part.dataset.auth !== config.mode;
-  newPasswordRow.hidden = true;
+
+  if (newPasswordRow) newPasswordRow.hidden = true;
   showMessage(reason ? t(reason) : '');
 
   const first = panel.querySelector<HTMLInputElement>(config.mode === 'token' ? '#signin-token' : '#signin-username');
@@ -130,7 +135,7 @@ function showSignIn(config: AuthConfig, reason?: MessageKey): Promise<string> {
           const result = await cognitoSignIn(config, field('username'), String(data.get('password') ?? ''));
           if ('challenge' in result) {
             challenge = result.challenge;
-            newPasswordRow.hidden = false;
+            if (newPasswordRow) newPasswordRow.hidden = false;
             showMessage(t('signin.newPasswordHint'));
             byId<HTMLInputElement>('signin-new-password').focus();
             return;

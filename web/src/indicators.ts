@@ -12,6 +12,7 @@ export interface IndicatorView {
 
 export function createIndicatorView(body: HTMLElement, radarContainer: HTMLElement, card: HTMLElement): IndicatorView {
   const radar = createChart(radarContainer);
+  let shown = '';
   return {
     render(nodes, hasSurvey) {
       setAttr(card, 'data-state', hasSurvey ? (nodes.length ? 'ready' : 'empty') : 'no-survey');
@@ -19,7 +20,9 @@ export function createIndicatorView(body: HTMLElement, radarContainer: HTMLEleme
       syncList(body, ordered, (n) => n.nodeId, createRow, updateRow);
       const stages = ordered.filter((n) => n.level === 2);
       radarContainer.hidden = stages.length < 3;
-      if (stages.length >= 3) radar().setOption(radarOption(stages), { replaceMerge: ['radar', 'series'] });
+      const key = JSON.stringify(stages);
+      if (stages.length >= 3 && key !== shown) radar().setOption(radarOption(stages), { replaceMerge: ['radar', 'series'] });
+      shown = key;
     },
   };
 }

@@ -82,7 +82,11 @@ function renderSplit(total: ScoreSummary): void {
     }
   }
   const bar = document.querySelector<HTMLElement>('[data-split-bar]');
-  if (bar) setAttr(bar, 'data-empty', answered ? null : '');
+  if (bar) {
+    setAttr(bar, 'data-empty', answered ? null : '');
+    const shares = (['promoters', 'passives', 'detractors'] as const).map((part) => `${t(`kpi.${part}`)} ${percent(total[part], answered)}%`);
+    setAttr(bar, 'aria-label', answered ? shares.join(', ') : t('read.none'));
+  }
 }
 
 /** An SVG path through the values on a 100 × 30 box; gaps where a bucket has no value. */

@@ -2,7 +2,7 @@
 import type { Bucket } from './api.ts';
 import { COLORS, FONT_FAMILY, createChart, type ChartOption } from './charts.ts';
 import { bucketLabel, count, num } from './format.ts';
-import { t } from './i18n.ts';
+import { locale, t } from './i18n.ts';
 import type { Granularity } from './periods.ts';
 
 export interface TrendView {
@@ -11,8 +11,13 @@ export interface TrendView {
 
 export function createTrendView(container: HTMLElement): TrendView {
   const chart = createChart(container);
+  let shown = '';
   return {
     render(buckets, granularity) {
+      // Polling re-renders every few seconds; leave the chart alone (and an open tooltip open) when nothing changed.
+      const key = JSON.stringify([locale(), granularity, buckets]);
+      if (key === shown) return;
+      shown = key;
       const labels = buckets.map((b) => bucketLabel(b.start, granularity));
       const dense = buckets.length > 60;
       const option: ChartOption = {
