@@ -103,11 +103,15 @@ async function launch(opts: LaunchOptions): Promise<DynamoDbLocal> {
   );
 
   const tail: string[] = [];
+  let bindFailed = false;
   const remember = (stream: string) => (line: string) => {
     if (line.startsWith('Picked up JAVA_TOOL_OPTIONS')) return; // java's echo of our own flags
-    tail.push(`${stream}: ${line}`);
-    if (tail.length > 30) tail.shift();
     log(`[dynamodb-local] ${line}`);
+    if (/Failed to bind|BindException|Address already in use/.test(line)) bindFailed = true;
+    // Stack frames would push the actual message out of the short tail we show in errors.
+    if (/^\s+at |^\s*\.\.\. \d+ more/.test(line)) return;
+    tail.push(`${stream}: ${line}`);
+    if (tail.length > 20) tail.shift();
   };
   // Always drain both pipes: a full pipe buffer would block java.
   splitLines(child.stdout, remember('out'));
@@ -118,22 +122,26 @@ async function launch(opts: LaunchOptions): Promise<DynamoDbLocal> {
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
 
   const instance = register(child, dataDir === null ? undefined : resolve(dataDir, pidFileName));
+  if (instance.pidFile && child.pid !== undefined) {
+    // Written before the (slow) start-up, so that a crash during it still leaves a trace for the next run.
+    const record: PidFile = { javaPid: child.pid, ownerPid: process.pid, port, startedAt: new Date().toISOString() };
+    writeFileSync(instance.pidFile, `${JSON.stringify(record)}\n`);
+  }
   const endpoint = `http://127.0.0.1:${port}`;
 
   try {
     await waitUntilAnswering(endpoint, child, exited, opts.startTimeoutMs, () => spawnError, tail);
+    // Whoever answered must be our java, not another server that grabbed the picked port first.
+    const listener = listeningPid(port);
+    if (listener !== undefined && listener !== child.pid) bindFailed = true;
+    if (bindFailed) throw new Error(`port ${port} is held by another process (pid ${listener ?? '?'})`);
   } catch (error) {
     await instance.stop();
-    if (!(error instanceof Error)) throw error;
-    if (/BindException|Address already in use/i.test(tail.join('\n'))) throw new PortTakenError(`port ${port} is already in use`);
+    if (bindFailed) throw new PortTakenError(`Cannot start DynamoDB Local: port ${port} is already in use`);
     throw error;
   }
 
   if (child.pid === undefined) throw new Error('DynamoDB Local started without a pid');
-  if (instance.pidFile) {
-    const record: PidFile = { javaPid: child.pid, ownerPid: process.pid, port, startedAt: new Date().toISOString() };
-    writeFileSync(instance.pidFile, `${JSON.stringify(record)}\n`);
-  }
   child.once('exit', (code, signal) => {
     if (!instance.stopping) log(`[dynamodb-local] exited unexpectedly (code ${code ?? '-'}, signal ${signal ?? '-'})`);
   });
@@ -323,6 +331,9 @@ function readPidFile(pidFile: string): PidFile | undefined {
 
 async function clearStaleInstance(dataDir: string, log: (line: string) => void): Promise<void> {
   const pidFile = resolve(dataDir, pidFileName);
+  if ([...running].some((instance) => instance.pidFile === pidFile)) {
+    throw new Error(`DynamoDB Local is already running on ${dataDir} in this process; stop it before starting another`);
+  }
   const record = readPidFile(pidFile);
   if (!record) return;
   const javaCommand = commandLine(record.javaPid);

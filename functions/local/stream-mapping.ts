@@ -34,7 +34,8 @@
  *   `creationTimePrecisionSeconds` (default 60) of slack: a record is only dropped when it is certainly too old.
  * - Checkpoints: after each committed step the last handled sequence number of the shard is saved, so a restart resumes
  *   after it (at-least-once: a batch interrupted by stop() or a crash is delivered again). A fresh shard starts at
- *   `startingPosition` (TRIM_HORIZON by default); shards born later always start at TRIM_HORIZON.
+ *   `startingPosition` (TRIM_HORIZON by default; with LATEST, a shard that never had a record handled has no
+ *   checkpoint and starts at LATEST again); shards born later always start at TRIM_HORIZON.
  * - Expired iterators are renewed after the last record read; a checkpoint behind the stream's trim horizon restarts
  *   the shard at TRIM_HORIZON (the records in between are gone; this is logged).
  */
@@ -175,7 +176,7 @@ export function fileCheckpoints(path: string): Checkpoints {
       const current = await read();
       current[shardId] = sequenceNumber;
       // Serialised so that an older snapshot can never overwrite a newer one.
-      writes = writes.then(async () => {
+      writes = writes.catch(() => {}).then(async () => {
         await mkdir(dirname(path), { recursive: true });
         const temporary = `${path}.${process.pid}.tmp`;
         await writeFile(temporary, JSON.stringify(current, null, 2));
@@ -541,7 +542,12 @@ class ShardWorker {
 
   private async commit(sequenceNumber: string): Promise<void> {
     this.committed = sequenceNumber;
-    await this.mapping.checkpoints.save(this.shardId, sequenceNumber);
+    try {
+      await this.mapping.checkpoints.save(this.shardId, sequenceNumber);
+    } catch (error) {
+      // Processing goes on from memory; the worst case is redelivery after a restart, which handlers must tolerate anyway.
+      this.mapping.log(`shard ${this.shardId}: could not save checkpoint ${sequenceNumber}: ${message(error)}`);
+    }
   }
 
   private async deliverBatch(): Promise<void> {

@@ -18,6 +18,14 @@ async function submit(body: Record<string, unknown>) {
   return system.app.request('/api/v1/responses', { method: 'POST', headers: adminHeaders(), body: JSON.stringify(body) });
 }
 
+/** Waits until the counted total reaches `expected` (stream records become visible a few ms after the write), then
+ * waits for the consumer to go idle again and returns the total, so an extra count would show. */
+async function settledCount(expected: number, mapping: { idle(): Promise<void> }): Promise<number> {
+  await expect.poll(async () => (await metrics()).total.count, { timeout: 10_000, interval: 50 }).toBeGreaterThanOrEqual(expected);
+  await mapping.idle();
+  return (await metrics()).total.count;
+}
+
 async function metrics(query = '') {
   const res = await system.app.request(`/api/v1/metrics?surveyId=hotel-stay${query}`, { headers: adminHeaders() });
   expect(res.status).toBe(200);
@@ -32,7 +40,7 @@ describe('capture → stream → aggregate → metrics', () => {
     const units = ['sh-bund', 'hz-westlake', 'gz-tianhe'];
     const created = await Promise.all(scores.map((score, i) => submit({ surveyId: 'hotel-stay', unitId: units[i % 3], answers: hotelAnswers(score) })));
     expect(created.map((r) => r.status)).toEqual(scores.map(() => 201));
-    await mapping.idle();
+    expect(await settledCount(60, mapping)).toBe(60);
 
     const counts = { promoters: 0, passives: 0, detractors: 0 };
     for (const s of scores) counts[`${npsCategory(s)}s`] += 1;
@@ -62,9 +70,8 @@ describe('capture → stream → aggregate → metrics', () => {
     stops.push(() => mapping.stop());
     const results = await Promise.all([3, 9, 10, 6].map((s) => submit({ surveyId: 'hotel-stay', unitId: 'sz-bay', answers: hotelAnswers(s) })));
     expect(results.every((r) => r.status === 201)).toBe(true);
-    await mapping.idle();
+    expect(await settledCount(before + 4, mapping)).toBe(before + 4);
     expect(deliveries).toBeGreaterThan(0);
-    expect((await metrics()).total.count).toBe(before + 4);
     await mapping.stop();
   });
 
@@ -98,10 +105,9 @@ describe('capture → stream → aggregate → metrics', () => {
     for (const s of [10, 0, 9, 8]) {
       expect((await submit({ surveyId: 'hotel-stay', unitId: 'hz-westlake', answers: hotelAnswers(s) })).status).toBe(201);
     }
-    await mapping.idle();
+    expect(await settledCount(before + 4, mapping)).toBe(before + 4);
     expect(failedOnce).toBe(true);
     expect(failures).toEqual([]);
-    expect((await metrics()).total.count).toBe(before + 4);
     await mapping.stop();
   });
 });
