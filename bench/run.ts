@@ -1,5 +1,6 @@
 // `npm run bench`: figures for the local runtime — capture throughput, submit-to-metrics latency, respondent page
 // size and Lambda bundle sizes. It prints what it measures and asserts nothing about time.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

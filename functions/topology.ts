@@ -72,7 +72,9 @@ export const functions: Record<FunctionName, FunctionSpec> = {
       kind: 'stream',
       table: 'responses',
       batchSize: 100,
-      maxBatchingWindowSeconds: 1,
+      // No waiting to fill a batch: under load batches fill by themselves, and when it is quiet a new response
+      // should reach the dashboard in well under a second.
+      maxBatchingWindowSeconds: 0,
       retryAttempts: 3,
       bisectBatchOnError: true,
       eventNames: ['INSERT', 'MODIFY'],

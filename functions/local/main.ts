@@ -1,4 +1,6 @@
 // `npm start`: the whole of OpenCEM on this machine, with demo data on first start and a banner that says where to go.
+// The lockfile pins AWS SDK releases that still run on Node 20; their notice about future releases is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot, startLocalRuntime } from './runtime.ts';

@@ -489,6 +489,7 @@ class ShardWorker {
     } catch (error) {
       if (error instanceof ExpiredIteratorException) {
         // Iterators live 15 minutes; a long retry or a sleeping laptop outlives them. Continue after what we have.
+        this.mapping.log(`shard ${this.shardId}: iterator expired, renewing after ${this.lastRead ?? 'the start'}`);
         this.iterator = await (this.lastRead ? this.iteratorAt('AFTER_SEQUENCE_NUMBER', this.lastRead) : this.iteratorAt(this.initialPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON'));
       } else if (error instanceof TrimmedDataAccessException) {
         this.mapping.log(`shard ${this.shardId}: records after ${this.lastRead ?? 'the start'} were trimmed before we read them; continuing at TRIM_HORIZON`);

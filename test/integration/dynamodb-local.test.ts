@@ -86,20 +86,28 @@ describe('startDynamoDbLocal', () => {
     }
   });
 
-  it('kills the stale java left by a crashed run on the same data directory', async () => {
+  it('refuses a data directory in use, and kills the javas orphaned by crashed runs (on disk and in memory)', async () => {
     const dataDir = join(scratch, 'crashed');
-    const crashed = await startOwnerProcess(dataDir);
-    crashed.owner.kill('SIGKILL'); // no exit hooks run: java is orphaned, as after `kill -9` or an OOM kill
-    await new Promise((done) => crashed.owner.once('exit', done));
-    expect(isAlive(crashed.javaPid)).toBe(true);
+    const [onDisk, inMemory] = await Promise.all([startOwnerProcess(dataDir), startOwnerProcess(null)]);
+    // Two javas on one database file would corrupt it.
+    await expect(startDynamoDbLocal({ dataDir })).rejects.toThrow(new RegExp(`in use by DynamoDB Local \\(pid ${onDisk.javaPid}\\)`));
+
+    for (const crashed of [onDisk, inMemory]) {
+      crashed.owner.kill('SIGKILL'); // no exit hooks run: java is orphaned, as after `kill -9` or an OOM kill
+      await new Promise((done) => crashed.owner.once('exit', done));
+      expect(isAlive(crashed.javaPid)).toBe(true);
+    }
 
     const lines: string[] = [];
     const next = await startDynamoDbLocal({ dataDir, log: (line) => lines.push(line) });
     try {
-      expect(await waitFor(() => !isAlive(crashed.javaPid), 5_000)).toBe(true);
-      expect(lines.some((line) => line.includes(`stale DynamoDB Local (pid ${crashed.javaPid})`))).toBe(true);
+      for (const crashed of [onDisk, inMemory]) {
+        expect(await waitFor(() => !isAlive(crashed.javaPid), 5_000)).toBe(true);
+        expect(lines.some((line) => line.includes(`DynamoDB Local (pid ${crashed.javaPid}`))).toBe(true);
+      }
       const client = dynamoClient(next.endpoint);
-      await client.send(new DescribeTableCommand({ TableName: 'missing' })).catch((error: Error) => expect(error.name).toBe('ResourceNotFoundException'));
+      const { Item } = await client.send(new GetItemCommand({ TableName: 'none', Key: { id: { S: 'x' } } })).catch((error: Error) => ({ Item: error.name }));
+      expect(Item).toBe('ResourceNotFoundException'); // answering, with its own (empty) database
       client.destroy();
     } finally {
       await next.stop();

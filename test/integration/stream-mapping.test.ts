@@ -368,6 +368,41 @@ describe('stream mapping on DynamoDB Local', () => {
     expect(ids(batches.flat())).toEqual(['after']);
   });
 
+  it('renews an expired shard iterator without losing or repeating records', async () => {
+    const tables = await useLocalTables('sm-expired');
+    // Iterators expire after 15 minutes. Rather than wait, age the next iterator we send: DynamoDB Local's iterator is
+    // base64("shardId|sequenceNumber|issuedAtMillis"), and the server itself then answers ExpiredIteratorException.
+    let ageNext = false;
+    let aged = 0;
+    tables.streams.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { ShardIterator?: string };
+        if (ageNext && context.commandName === 'GetRecordsCommand' && input.ShardIterator) {
+          const [arn, serial, encoded = ''] = input.ShardIterator.split('|');
+          const [shard, sequence, issued = ''] = Buffer.from(encoded, 'base64').toString().split('|');
+          const old = String(Date.now() - 20 * 60_000).padStart(issued.length, '0');
+          input.ShardIterator = [arn, serial, Buffer.from([shard, sequence, old].join('|')).toString('base64')].join('|');
+          ageNext = false;
+          aged++;
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const { batches, handler } = recorder();
+    const lines: string[] = [];
+    const mapping = await start(tables, handler, { log: (line) => lines.push(line) });
+    for (const id of ['e1', 'e2']) await put(tables, id);
+    await mapping.idle();
+    ageNext = true;
+    for (const id of ['e3', 'e4']) await put(tables, id);
+    await mapping.idle();
+
+    expect(aged).toBe(1);
+    expect(lines.some((line) => line.includes('iterator expired'))).toBe(true); // the server did reject it
+    expect(ids(batches.flat())).toEqual(['e1', 'e2', 'e3', 'e4']);
+  });
+
   it('finishes a closed stream and follows the table to its new stream', async () => {
     const tables = await useLocalTables('sm-restream');
     const { batches, handler } = recorder();
