@@ -1,5 +1,6 @@
 // DynamoDB Local's lifecycle (persistence, stale processes, signals, clear errors) and table creation from topology.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -14,7 +15,12 @@ import { tables, type TableName, type TableSpec } from '../../functions/topology
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const scratch = await mkdtemp(join(tmpdir(), 'opencem-ddb-'));
-afterAll(() => rm(scratch, { recursive: true, force: true }));
+const owners: ChildProcess[] = [];
+afterAll(async () => {
+  // A failed assertion must not leave owner processes (and their javas) behind.
+  for (const owner of owners) if (owner.exitCode === null && owner.signalCode === null) owner.kill('SIGTERM');
+  await rm(scratch, { recursive: true, force: true });
+});
 
 function isAlive(pid: number): boolean {
   try {
@@ -35,7 +41,7 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boo
 
 /** A separate Node process that starts DynamoDB Local the way `npm start` does, so that we can kill it like a user would. */
 async function startOwnerProcess(dataDir: string | null): Promise<{ owner: ChildProcess; javaPid: number; endpoint: string }> {
-  const script = join(scratch, `owner-${Date.now()}.mts`);
+  const script = join(scratch, `owner-${randomUUID()}.mts`);
   const module = pathToFileURL(join(root, 'functions/local/dynamodb-local.ts')).href;
   await writeFile(
     script,
@@ -46,6 +52,7 @@ setInterval(() => {}, 60_000);
 `,
   );
   const owner = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  owners.push(owner);
   let stderr = '';
   owner.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const line = await new Promise<string>((done, fail) => {

@@ -37,30 +37,9 @@ export interface Survey {
   questions: SurveyQuestion[];
 }
 
-export interface ScoreSummary {
-  count: number;
-  nps: number | null;
-  promoters: number;
-  passives: number;
-  detractors: number;
-  csat: number | null;
-  ces: number | null;
-}
-
-export interface Bucket extends ScoreSummary {
-  start: string;
-}
-
-export interface NodeScore {
-  nodeId: string;
-  parentId: string | null;
-  label: string;
-  level: number;
-  count: number;
-  score: number | null;
-  metric: 'nps' | 'mean';
-  scaleMax: number | null;
-}
+// Metric shapes come from the domain that computes them (type-only: nothing of the server is bundled).
+export type { Bucket, NodeScore, ScoreSummary } from '../../functions/domain/aggregation.ts';
+import type { Bucket, NodeScore, ScoreSummary } from '../../functions/domain/aggregation.ts';
 
 export interface Metrics {
   from: string;
