@@ -95,6 +95,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
         streams,
         tableName: names[spec.trigger.table],
         trigger: spec.trigger,
+        timeoutSeconds: spec.timeoutSeconds,
         handler: module.handler,
         ...(options.dataDir ? { checkpoint: fileCheckpoints(path.join(options.dataDir, `${name}-checkpoints.json`)) } : {}),
         onFailure: async (failure) => {

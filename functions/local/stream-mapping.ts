@@ -231,6 +231,8 @@ class Mapping {
   readonly workers = new Map<string, ShardWorker>();
   readonly counters = { recordsRead: 0, recordsFiltered: 0, recordsProcessed: 0, recordsFailed: 0, invocations: 0, failedInvocations: 0 };
   readonly stopping = new AbortController();
+  /** Orders events without clock ties: idle() only trusts reads that started after it was called. */
+  private ticks = 0;
   streamArn = '';
   private firstDiscovery = true;
   private discoveries: Promise<void> = Promise.resolve();
@@ -260,6 +262,8 @@ class Mapping {
     this.streamArn = await this.latestStreamArn();
     if (!this.streamArn) throw new Error(`${this.options.name}: table ${this.options.tableName} has no stream; its TableSpec needs \`stream\``);
     await this.discover();
+    // Positions are taken before we return, so that (with LATEST) a record written right after start() is not missed.
+    await Promise.all([...this.workers.values()].map((worker) => worker.opened));
     this.discoveryLoop = (async () => {
       while (!this.stopped) {
         await sleep(this.options.discoveryIntervalMs ?? 2_000, this.stopping.signal);
@@ -330,13 +334,18 @@ class Mapping {
     }
   }
 
+  tick(): number {
+    return ++this.ticks;
+  }
+
   async idle(timeoutMs = 30_000): Promise<void> {
-    const since = Date.now();
+    const since = this.tick();
+    const deadline = Date.now() + timeoutMs;
     await this.discover();
-    const deadline = since + timeoutMs;
     while (!this.stopped) {
       const workers = [...this.workers.values()];
-      if (workers.every((worker) => worker.caughtUpSince(since))) return;
+      // No workers means discovery has not succeeded yet (an enabled stream always has a shard): not idle.
+      if (workers.length > 0 && workers.every((worker) => worker.caughtUpSince(since))) return;
       if (Date.now() > deadline) {
         throw new Error(`stream mapping ${this.options.name} not idle after ${timeoutMs} ms: ${JSON.stringify(this.stats())}`);
       }
@@ -367,12 +376,14 @@ class Mapping {
 class ShardWorker {
   state: 'waiting' | 'running' | 'finished' = 'waiting';
   done: Promise<void> = Promise.resolve();
+  /** Settles once the shard's starting position is fixed (or the worker gave up). */
+  opened: Promise<void> = Promise.resolve();
   private iterator: string | undefined;
   private buffer: Entry[] = [];
   private lastRead: string | undefined;
   private committed: string | undefined;
   private busy = false;
-  /** Start time of the latest GetRecords that found nothing while nothing was pending. */
+  /** Tick at the start of the latest GetRecords that found nothing while nothing was pending. */
   private caughtUpAt = 0;
   private lastError = '';
 
@@ -386,16 +397,18 @@ class ShardWorker {
 
   begin(): void {
     this.state = 'running';
-    this.done = this.run().catch((error: unknown) => {
+    let markOpened = () => {};
+    this.opened = new Promise<void>((done) => (markOpened = done));
+    this.done = this.run(markOpened).catch((error: unknown) => {
       // Only a bug gets here (every expected error is handled in place); stop this shard loudly rather than spin.
       this.mapping.log(`shard ${this.shardId} stopped after an unexpected error: ${message(error)}`);
       this.state = 'finished';
-    });
+    }).finally(markOpened);
   }
 
   caughtUpSince(since: number): boolean {
     if (this.state === 'finished') return true;
-    return this.state === 'running' && !this.busy && this.buffer.length === 0 && this.caughtUpAt >= since;
+    return this.state === 'running' && !this.busy && this.buffer.length === 0 && this.caughtUpAt > since;
   }
 
   stats(): ShardStats {
@@ -408,8 +421,12 @@ class ShardWorker {
     };
   }
 
-  private async run(): Promise<void> {
-    await this.open();
+  private async run(opened: () => void): Promise<void> {
+    try {
+      await this.open();
+    } finally {
+      opened();
+    }
     while (!this.mapping.stopped && this.state === 'running') await this.step();
   }
 
@@ -482,7 +499,7 @@ class ShardWorker {
 
   /** Number of records read, or -1 when the read failed. */
   private async read(): Promise<number> {
-    const startedAt = Date.now();
+    const startedAt = this.mapping.tick();
     let response;
     try {
       response = await this.mapping.options.streams.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: getRecordsLimit }));

@@ -358,8 +358,16 @@ describe('stream mapping on DynamoDB Local', () => {
     }
   });
 
-  it('starts at LATEST when asked, skipping what was written before', async () => {
+  it('starts at LATEST when asked, skipping what was written before but nothing written after start', async () => {
     const tables = await useLocalTables('sm-latest');
+    // A slow GetShardIterator must not let start() return before the LATEST position is taken.
+    tables.streams.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetShardIteratorCommand') await new Promise((done) => setTimeout(done, 200));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
     await put(tables, 'before');
     const { batches, handler } = recorder();
     const mapping = await start(tables, handler, { startingPosition: 'LATEST' });
