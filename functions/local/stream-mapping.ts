@@ -509,7 +509,8 @@ class ShardWorker {
         this.mapping.log(`shard ${this.shardId}: iterator expired, renewing after ${this.lastRead ?? 'the start'}`);
         this.iterator = await (this.lastRead ? this.iteratorAt('AFTER_SEQUENCE_NUMBER', this.lastRead) : this.iteratorAt(this.initialPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON'));
       } else if (error instanceof TrimmedDataAccessException) {
-        this.mapping.log(`shard ${this.shardId}: records after ${this.lastRead ?? 'the start'} were trimmed before we read them; continuing at TRIM_HORIZON`);
+        // DynamoDB Local also says this for a brand-new, still empty shard; only a shard we had read from can lose records.
+        if (this.lastRead) this.mapping.log(`shard ${this.shardId}: records after ${this.lastRead} were trimmed before we read them; continuing at TRIM_HORIZON`);
         this.iterator = await this.iteratorAt('TRIM_HORIZON');
       } else if (error instanceof ResourceNotFoundException) {
         this.mapping.log(`shard ${this.shardId} no longer exists`);
