@@ -3,6 +3,9 @@ import type { Answers } from './domain/answers.ts';
 import type { CounterDelta, Counters } from './domain/aggregation.ts';
 import type { Organisation, OrgUnit } from './domain/org.ts';
 import type { Locale, Survey } from './domain/survey.ts';
+import type { AlertRule } from './domain/alert-rules.ts';
+import type { Notification } from './domain/notifications.ts';
+import type { Manager, Ticket, TicketState } from './domain/tickets.ts';
 
 export interface StoredResponse {
   id: string;
@@ -15,6 +18,12 @@ export interface StoredResponse {
   personal: boolean;
   answers: Answers;
   submittedAt: string;
+  /** Who answered, when the link or integration knows; shown to managers only for surveys that are not anonymous. */
+  respondent?: { name?: string; phone?: string; email?: string };
+  /** The respondent's "you may contact me" answer from the thank-you page. */
+  contactRequest?: { consent: boolean; channel: 'phone' | 'sms' | 'email'; at: string };
+  /** Text analysis written back by the sentiment function. */
+  analysis?: { sentiment?: string; confidence?: number };
 }
 
 export type PutResponseResult = { created: true } | { created: false; existingId: string };
@@ -23,12 +32,17 @@ export interface ResponseStore {
   /** Stores a response unless one with the same id exists; never overwrites. */
   putIfAbsent(response: StoredResponse): Promise<PutResponseResult>;
   get(id: string): Promise<StoredResponse | undefined>;
+  /** Records the respondent's contact request once; false when the response is unknown or already has one. */
+  setContactRequest(id: string, request: NonNullable<StoredResponse['contactRequest']>): Promise<boolean>;
 }
 
 export interface Catalog {
   organisation: Organisation;
   units: OrgUnit[];
   surveys: Survey[];
+  rules: AlertRule[];
+  /** Managers per org unit id. */
+  managers: Record<string, Manager[]>;
 }
 
 export interface CatalogStore {
@@ -36,6 +50,50 @@ export interface CatalogStore {
   putOrganisation(organisation: Organisation): Promise<void>;
   putUnits(units: OrgUnit[]): Promise<void>;
   putSurvey(survey: Survey): Promise<void>;
+  putRule(rule: AlertRule): Promise<void>;
+  deleteRule(id: string): Promise<boolean>;
+  putManagers(unitId: string, managers: Manager[]): Promise<void>;
+}
+
+export interface TicketQuery {
+  state?: TicketState | undefined;
+  /** Tickets of responses from this unit or below it. */
+  unitId?: string | undefined;
+  overdue?: boolean | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export interface TicketStore {
+  /** Stores a new ticket unless one with its id exists; returns the stored one either way. */
+  createIfAbsent(ticket: Ticket): Promise<{ created: boolean; ticket: Ticket }>;
+  get(id: string): Promise<Ticket | undefined>;
+  /** Saves a changed ticket if nobody changed it since `expectedVersion`; false on a lost race. */
+  save(ticket: Ticket, expectedVersion: number): Promise<boolean>;
+  list(query: TicketQuery): Promise<{ tickets: Ticket[]; nextCursor: string | null }>;
+  /** Tickets created in [from, to) (ISO instants), for loop metrics. */
+  createdBetween(from: string, to: string): Promise<Ticket[]>;
+  /** Idempotency marks for effects outside the database (notifications). */
+  hasMark(key: string): Promise<boolean>;
+  putMark(key: string): Promise<void>;
+}
+
+export interface Notifier {
+  publish(notification: Notification): Promise<void>;
+}
+
+export interface OutboxEntry extends Notification {
+  id: string;
+  channel: 'sns';
+  at: string;
+}
+
+export interface OutboxReader {
+  since(at: string | undefined): Promise<OutboxEntry[]>;
+}
+
+export interface MessageQueue<M> {
+  send(message: M, delaySeconds?: number): Promise<void>;
 }
 
 export interface ResponseDeltas {

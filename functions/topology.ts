@@ -1,7 +1,7 @@
 // The single source of truth for wiring: tables, functions and what triggers them.
 // infra/ builds AWS resources from it and functions/local/ wires the same handlers from it, so the two cannot drift.
 
-export type TableName = 'responses' | 'aggregates' | 'catalog';
+export type TableName = 'responses' | 'aggregates' | 'catalog' | 'tickets' | 'outbox';
 
 export interface TableSpec {
   /** Partition key attribute (always a string). */
@@ -14,12 +14,46 @@ export interface TableSpec {
   readonly timeToLiveAttribute?: string;
   /** Environment variable through which functions learn the physical table name. */
   readonly envVar: string;
+  /** Global secondary indexes (string keys, all attributes projected). */
+  readonly indexes?: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey: string }[];
+  /** Exists only in the local runtime (e.g. the outbox that stands in for SNS); the CDK stack skips it. */
+  readonly localOnly?: boolean;
 }
 
 export const tables: Record<TableName, TableSpec> = {
   responses: { partitionKey: 'id', stream: 'NEW_AND_OLD_IMAGES', envVar: 'TABLE_RESPONSES' },
   aggregates: { partitionKey: 'pk', sortKey: 'sk', envVar: 'TABLE_AGGREGATES' },
   catalog: { partitionKey: 'pk', sortKey: 'sk', envVar: 'TABLE_CATALOG' },
+  /** Tickets (one item each, history inside) and the markers that make alert effects happen once. */
+  tickets: {
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    envVar: 'TABLE_TICKETS',
+    indexes: [{ name: 'byCreated', partitionKey: 'listKey', sortKey: 'createdAt' }],
+  },
+  /** Every notification "sent" in the local runtime, where SNS, SMS and e-mail are replaced by this outbox. */
+  outbox: { partitionKey: 'pk', sortKey: 'sk', envVar: 'TABLE_OUTBOX', localOnly: true },
+};
+
+export type QueueName = 'tickets';
+
+export interface QueueSpec {
+  readonly envVar: string;
+  /** Seconds a received message stays invisible; at least 6 × the consumer's timeout, as AWS advises. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+}
+
+export const queues: Record<QueueName, QueueSpec> = {
+  tickets: { envVar: 'QUEUE_TICKETS', visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+};
+
+export type TopicName = 'alerts';
+
+export const topics: Record<TopicName, { readonly envVar: string }> = {
+  /** Manager notifications: new alerts and escalations, with attributes subscriptions can filter on. */
+  alerts: { envVar: 'TOPIC_ALERTS' },
 };
 
 export type Access = 'RO' | 'RW';
@@ -44,24 +78,37 @@ export interface HttpTrigger {
   readonly kind: 'http';
 }
 
+export interface QueueTrigger {
+  readonly kind: 'queue';
+  readonly queue: QueueName;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+}
+
 export interface FunctionSpec {
   /** Handler module, relative to the project root; it exports `handler`. */
   readonly entry: string;
   readonly description: string;
-  readonly trigger: HttpTrigger | StreamTrigger;
+  readonly trigger: HttpTrigger | StreamTrigger | QueueTrigger;
   readonly tables: Partial<Record<TableName, Access>>;
+  /** Queues the function sends to. */
+  readonly sendsTo?: readonly QueueName[];
+  /** Topics the function publishes to. */
+  readonly publishesTo?: readonly TopicName[];
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
 }
 
-export type FunctionName = 'api' | 'aggregate';
+export type FunctionName = 'api' | 'aggregate' | 'alerts' | 'tickets';
 
 export const functions: Record<FunctionName, FunctionSpec> = {
   api: {
     entry: 'functions/api/handler.ts',
     description: 'Survey pages, response capture and the admin API',
     trigger: { kind: 'http' },
-    tables: { responses: 'RW', aggregates: 'RO', catalog: 'RW' },
+    tables: { responses: 'RW', aggregates: 'RO', catalog: 'RW', tickets: 'RW', outbox: 'RO' },
+    // Reopening a ticket schedules its new SLA checks.
+    sendsTo: ['tickets'],
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -84,6 +131,35 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 30,
     memoryMb: 512,
   },
+  alerts: {
+    entry: 'functions/alerts/handler.ts',
+    description: 'Evaluates alert rules on new and changed responses: notifies managers and asks for a ticket',
+    trigger: {
+      kind: 'stream',
+      table: 'responses',
+      batchSize: 50,
+      maxBatchingWindowSeconds: 0,
+      retryAttempts: 5,
+      bisectBatchOnError: true,
+      eventNames: ['INSERT', 'MODIFY'],
+      maxRecordAgeSeconds: 3600,
+    },
+    tables: { catalog: 'RO', tickets: 'RW', outbox: 'RW' },
+    sendsTo: ['tickets'],
+    publishesTo: ['alerts'],
+    timeoutSeconds: 30,
+    memoryMb: 512,
+  },
+  tickets: {
+    entry: 'functions/tickets/handler.ts',
+    description: 'Opens and assigns tickets, checks their SLAs and escalates them up the org tree',
+    trigger: { kind: 'queue', queue: 'tickets', batchSize: 10, maxBatchingWindowSeconds: 0 },
+    tables: { catalog: 'RO', tickets: 'RW', outbox: 'RW' },
+    sendsTo: ['tickets'],
+    publishesTo: ['alerts'],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
 };
 
 /** Environment variables every function receives besides its table names. */
@@ -95,12 +171,27 @@ export const commonEnv = {
   dashboardUrl: 'DASHBOARD_URL',
   /** Endpoint override for DynamoDB (DynamoDB Local); unset in AWS. */
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  /** Endpoint override for SQS (the local runtime's in-process queues); unset in AWS. */
+  sqsEndpoint: 'SQS_ENDPOINT',
+  /** Where notifications go: 'sns' in AWS, 'outbox' in the local runtime. */
+  notifier: 'NOTIFIER',
 } as const;
 
 export function tableEnv(names: Record<TableName, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [table, spec] of Object.entries(tables) as [TableName, TableSpec][]) env[spec.envVar] = names[table];
   return env;
+}
+
+export function queueConsumers(): [FunctionName, FunctionSpec & { trigger: QueueTrigger }][] {
+  return (Object.entries(functions) as [FunctionName, FunctionSpec][]).filter(
+    (entry): entry is [FunctionName, FunctionSpec & { trigger: QueueTrigger }] => entry[1].trigger.kind === 'queue',
+  );
+}
+
+/** Tables the CDK stack creates: every table except the local runtime's stand-ins. */
+export function deployedTables(): TableName[] {
+  return (Object.keys(tables) as TableName[]).filter((name) => !tables[name].localOnly);
 }
 
 export function streamConsumers(): [FunctionName, FunctionSpec & { trigger: StreamTrigger }][] {

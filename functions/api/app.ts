@@ -6,7 +6,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Context } from 'hono';
 import { localize, Locale } from '../domain/survey.ts';
 import type { AggregateStore, CatalogStore, Clock, ResponseStore } from '../ports.ts';
-import { requireAdmin, type AuthConfig } from './auth.ts';
+import { requireAdmin, type AdminEnv, type AuthConfig } from './auth.ts';
+import { registerLoopRoutes, type LoopDeps } from './loop-routes.ts';
 import { captureResponse } from './capture.ts';
 import { renderApiReference } from './docs.ts';
 import { errorBody, validationError, zodIssues } from './errors.ts';
@@ -14,7 +15,7 @@ import { readMetrics, readUnitMetrics } from './read-metrics.ts';
 import { answersFromForm, MessagePage, pickLocale, SurveyPage } from './survey-page.tsx';
 import * as schema from './schemas.ts';
 
-export interface ApiDeps {
+export interface ApiDeps extends LoopDeps {
   catalog: CatalogStore;
   responses: ResponseStore;
   aggregates: AggregateStore;
@@ -26,7 +27,7 @@ export interface ApiDeps {
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export function createApi(deps: ApiDeps) {
-  const app = new OpenAPIHono({
+  const app = new OpenAPIHono<AdminEnv>({
     // Every validation failure gets the same shape, naming each bad field.
     defaultHook: (result, c) => {
       if (!result.success) return c.json(validationError(zodIssues(result.error, result.target === 'json' ? '' : result.target)), 400);
@@ -79,14 +80,37 @@ export function createApi(deps: ApiDeps) {
       return c.html(SurveyPage({ survey, locale, hidden, values: answers, issues: result.issues }), 400);
     }
     if (result.kind === 'duplicate') return c.html(MessagePage({ locale, title, message: 'already' }), 409);
-    return c.redirect(`/s/${encodeURIComponent(survey.id)}/thanks?lang=${locale}`, 303);
+    return c.redirect(`/s/${encodeURIComponent(survey.id)}/thanks?lang=${locale}&r=${encodeURIComponent(result.id)}`, 303);
   });
 
   app.get('/s/:surveyId/thanks', async (c) => {
     const { survey, locale } = await surveyAndLocale(c);
+    const catalog = await deps.catalog.load();
     const title = survey ? localize(survey.title, locale, survey.defaultLocale) : 'OpenCEM';
     const extra = survey?.thanks ? localize(survey.thanks, locale, survey.defaultLocale) : undefined;
-    return c.html(MessagePage({ locale, title, message: 'thanks', extra }));
+    const responseId = c.req.query('r');
+    const response = survey && responseId ? await deps.responses.get(responseId) : undefined;
+    // Detractor recovery: only after an NPS of 0–6 on this survey, and only once.
+    const npsQuestion = survey?.questions.find((q) => q.type === 'nps');
+    const score = npsQuestion ? response?.answers[npsQuestion.id] : undefined;
+    const recoveryFor = response && response.surveyId === survey?.id && typeof score === 'number' && score <= 6 && !response.contactRequest ? response.id : undefined;
+    return c.html(MessagePage({ locale, title, message: 'thanks', extra, recoveryFor, reviewUrl: catalog.organisation.reviewUrl }));
+  });
+
+  app.post('/s/:surveyId/thanks', async (c) => {
+    const form = await c.req.parseBody();
+    const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+    const { survey, locale } = await surveyAndLocale(c, field('lang'));
+    const title = survey ? localize(survey.title, locale, survey.defaultLocale) : 'OpenCEM';
+    const channel = field('channel');
+    const responseId = field('r');
+    if (!survey || !responseId || field('consent') !== 'yes' || (channel !== 'phone' && channel !== 'sms' && channel !== 'email')) {
+      return c.html(MessagePage({ locale, title, message: 'thanks' }), 400);
+    }
+    const response = await deps.responses.get(responseId);
+    if (!response || response.surveyId !== survey.id) return c.html(MessagePage({ locale, title, message: 'notFound' }), 404);
+    await deps.responses.setContactRequest(responseId, { consent: true, channel, at: deps.clock.now().toISOString() });
+    return c.html(MessagePage({ locale, title, message: 'contactThanks' }));
   });
 
   async function surveyAndLocale(c: Context, formLang?: string) {
@@ -136,6 +160,8 @@ export function createApi(deps: ApiDeps) {
     const { kind: _kind, ...body } = result;
     return c.json(body, 200);
   });
+
+  registerLoopRoutes(app, deps);
 
   // ---- API description ----
   const documentConfig = {

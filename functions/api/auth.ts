@@ -6,19 +6,28 @@ import { errorBody } from './errors.ts';
 
 export type AuthConfig = { mode: 'token'; adminToken: string } | { mode: 'gateway' };
 
-interface GatewayEnv {
+export interface AdminEnv {
   Bindings: { event?: { requestContext?: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } } };
+  /** Who is acting, for ticket history: the signed-in user's e-mail or name, or "admin" with the local token. */
+  Variables: { actor: string };
 }
 
-export function requireAdmin(config: AuthConfig): MiddlewareHandler<GatewayEnv> {
+export function requireAdmin(config: AuthConfig): MiddlewareHandler<AdminEnv> {
   return async (c, next) => {
     if (config.mode === 'gateway') {
       const claims = c.env?.event?.requestContext?.authorizer?.jwt?.claims;
-      if (claims && typeof claims.sub === 'string') return next();
+      if (claims && typeof claims.sub === 'string') {
+        const name = [claims.email, claims['cognito:username'], claims.sub].find((v): v is string => typeof v === 'string');
+        c.set('actor', name ?? claims.sub);
+        return next();
+      }
     } else {
       const header = c.req.header('authorization') ?? '';
       const presented = header.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
-      if (presented && sameSecret(presented, config.adminToken)) return next();
+      if (presented && sameSecret(presented, config.adminToken)) {
+        c.set('actor', 'admin');
+        return next();
+      }
     }
     c.header('WWW-Authenticate', 'Bearer');
     return c.json(errorBody('unauthorized', 'Send "Authorization: Bearer <token>" with a valid admin token.'), 401);

@@ -4,12 +4,14 @@ import { dynamoAggregateStore } from '../aws/aggregate-store.ts';
 import { cachedCatalog, dynamoCatalogStore } from '../aws/catalog-store.ts';
 import { documentClient, tableNamesFromEnv } from '../aws/dynamodb.ts';
 import { dynamoResponseStore } from '../aws/response-store.ts';
+import { outboxFromEnv, ticketQueueFromEnv } from '../aws/from-env.ts';
+import { dynamoTicketStore } from '../aws/ticket-store.ts';
 import { systemClock } from '../ports.ts';
 import { createApi } from './app.ts';
 import { authFromEnv } from './auth.ts';
 
 const client = documentClient();
-const names = tableNamesFromEnv(['responses', 'aggregates', 'catalog']);
+const names = tableNamesFromEnv(['responses', 'aggregates', 'catalog', 'tickets']);
 
 export const app = createApi({
   catalog: cachedCatalog(dynamoCatalogStore(client, names.catalog), 10_000, systemClock),
@@ -17,6 +19,9 @@ export const app = createApi({
   aggregates: dynamoAggregateStore(client, names.aggregates),
   clock: systemClock,
   auth: authFromEnv(),
+  tickets: dynamoTicketStore(client, names.tickets),
+  queue: ticketQueueFromEnv(),
+  outbox: outboxFromEnv(client),
 });
 
 export const handler = handle(app);

@@ -6,10 +6,12 @@ import type { FieldIssue } from '../domain/answers.ts';
 import { LOCALES, localize, scoreRange, type Locale, type Question, type Survey } from '../domain/survey.ts';
 
 const CHROME = {
-  zh: { submit: '提交', required: '必答', fix: '请检查标出的问题。', thanks: '感谢您的反馈！', already: '此链接已经提交过问卷，感谢您！', notFound: '找不到此问卷。', pick: '请选择', lang: '中文' },
-  en: { submit: 'Submit', required: 'required', fix: 'Please check the questions marked below.', thanks: 'Thank you for your feedback!', already: 'This link has already been used to answer. Thank you!', notFound: 'This survey does not exist.', pick: 'Choose', lang: 'English' },
-  ru: { submit: 'Отправить', required: 'обязательно', fix: 'Проверьте отмеченные вопросы.', thanks: 'Спасибо за ваш отзыв!', already: 'По этой ссылке уже ответили. Спасибо!', notFound: 'Такого опроса нет.', pick: 'Выберите', lang: 'Русский' },
+  zh: { contactAsk: '很抱歉这次没让您满意。我们可以联系您了解情况吗？', contactYes: '可以，请联系我', channel: '联系方式', phone: '电话', sms: '短信', email: '电子邮件', send: '发送', contactThanks: '谢谢！相关负责人会尽快与您联系。', review: '愿意分享您的体验吗？写一条点评', submit: '提交', required: '必答', fix: '请检查标出的问题。', thanks: '感谢您的反馈！', already: '此链接已经提交过问卷，感谢您！', notFound: '找不到此问卷。', pick: '请选择', lang: '中文' },
+  en: { contactAsk: 'We are sorry your stay fell short. May we contact you about it?', contactYes: 'Yes, please contact me', channel: 'Preferred channel', phone: 'Phone call', sms: 'SMS', email: 'E-mail', send: 'Send', contactThanks: 'Thank you! The responsible manager will contact you soon.', review: 'Would you share your experience? Write a review', submit: 'Submit', required: 'required', fix: 'Please check the questions marked below.', thanks: 'Thank you for your feedback!', already: 'This link has already been used to answer. Thank you!', notFound: 'This survey does not exist.', pick: 'Choose', lang: 'English' },
+  ru: { contactAsk: 'Нам жаль, что мы вас разочаровали. Можно с вами связаться?', contactYes: 'Да, свяжитесь со мной', channel: 'Как связаться', phone: 'Звонок', sms: 'SMS', email: 'E-mail', send: 'Отправить', contactThanks: 'Спасибо! Ответственный менеджер скоро свяжется с вами.', review: 'Поделитесь впечатлениями — оставьте отзыв', submit: 'Отправить', required: 'обязательно', fix: 'Проверьте отмеченные вопросы.', thanks: 'Спасибо за ваш отзыв!', already: 'По этой ссылке уже ответили. Спасибо!', notFound: 'Такого опроса нет.', pick: 'Выберите', lang: 'Русский' },
 } as const satisfies Record<Locale, Record<string, string>>;
+
+export type ChromeText = keyof (typeof CHROME)['en'];
 
 // Inline so the page is one request; kept small because the whole page must stay under 15 KB.
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"PingFang SC","WenQuanYi Micro Hei",sans-serif;color:#1f2937;background:#f3f4f6}
@@ -144,14 +146,52 @@ function QuestionField(props: { question: Question; text: (x: Question['label'] 
   );
 }
 
-export function MessagePage(props: { locale: Locale; title: string; message: 'thanks' | 'already' | 'notFound'; extra?: string | undefined }) {
+export function MessagePage(props: {
+  locale: Locale;
+  title: string;
+  message: 'thanks' | 'already' | 'notFound' | 'contactThanks';
+  extra?: string | undefined;
+  /** After a detractor's answer: ask whether we may contact them (posted back with the response id). */
+  recoveryFor?: string | undefined;
+  /** The organisation's public review page, offered to everyone. */
+  reviewUrl?: string | undefined;
+}) {
+  const t = CHROME[props.locale];
   return (
     <Layout locale={props.locale} title={props.title}>
       <h1>{props.title}</h1>
       <p role="status" data-outcome={props.message}>
-        {CHROME[props.locale][props.message]}
+        {t[props.message]}
       </p>
       {props.extra ? <p>{props.extra}</p> : null}
+      {props.recoveryFor ? (
+        <form method="post" accept-charset="utf-8" id="contact-request">
+          <input type="hidden" name="r" value={props.recoveryFor} />
+          <input type="hidden" name="lang" value={props.locale} />
+          <fieldset>
+            <legend>{t.contactAsk}</legend>
+            <label class="choice">
+              <input type="checkbox" name="consent" value="yes" required />
+              <span>{t.contactYes}</span>
+            </label>
+            <p>{t.channel}</p>
+            {(['phone', 'sms', 'email'] as const).map((channel, i) => (
+              <label class="choice">
+                <input type="radio" name="channel" value={channel} checked={i === 0} />
+                <span>{t[channel]}</span>
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit">{t.send}</button>
+        </form>
+      ) : null}
+      {props.reviewUrl ? (
+        <p>
+          <a href={props.reviewUrl} rel="noopener" data-review-link>
+            {t.review}
+          </a>
+        </p>
+      ) : null}
     </Layout>
   );
 }

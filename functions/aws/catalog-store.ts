@@ -1,11 +1,14 @@
 // The catalog on DynamoDB: organisation settings, org units and survey definitions, read together and cached briefly.
-import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AlertRule } from '../domain/alert-rules.ts';
+import { Manager } from '../domain/tickets.ts';
 import { Organisation, OrgUnit } from '../domain/org.ts';
 import { Survey } from '../domain/survey.ts';
 import type { Catalog, CatalogStore, Clock } from '../ports.ts';
 
 const ORG = 'ORG';
 const SURVEY = 'SURVEY';
+const RULE = 'RULE';
 
 export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: string): CatalogStore {
   async function queryAll(pk: string): Promise<Record<string, unknown>[]> {
@@ -23,13 +26,17 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
 
   return {
     async load() {
-      const [orgItems, surveyItems] = await Promise.all([queryAll(ORG), queryAll(SURVEY)]);
+      const [orgItems, surveyItems, ruleItems] = await Promise.all([queryAll(ORG), queryAll(SURVEY), queryAll(RULE)]);
       const settings = orgItems.find((i) => i.sk === 'SETTINGS');
       if (!settings) throw new Error('The catalog has no organisation settings yet; start the local runtime once or run the seed.');
       return {
         organisation: Organisation.parse(settings.value),
         units: orgItems.filter((i) => String(i.sk).startsWith('UNIT#')).map((i) => OrgUnit.parse(i.value)),
         surveys: surveyItems.map((i) => Survey.parse(i.value)),
+        rules: ruleItems.map((i) => AlertRule.parse(i.value)),
+        managers: Object.fromEntries(
+          orgItems.filter((i) => String(i.sk).startsWith('MGR#')).map((i) => [String(i.sk).slice(4), Manager.array().parse(i.value)]),
+        ),
       };
     },
     async putOrganisation(organisation) {
@@ -47,6 +54,16 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
     },
     async putSurvey(survey) {
       await client.send(new PutCommand({ TableName: tableName, Item: { pk: SURVEY, sk: survey.id, value: survey } }));
+    },
+    async putRule(rule) {
+      await client.send(new PutCommand({ TableName: tableName, Item: { pk: RULE, sk: rule.id, value: rule } }));
+    },
+    async deleteRule(id) {
+      const result = await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: RULE, sk: id }, ReturnValues: 'ALL_OLD' }));
+      return Boolean(result.Attributes);
+    },
+    async putManagers(unitId, managers) {
+      await client.send(new PutCommand({ TableName: tableName, Item: { pk: ORG, sk: `MGR#${unitId}`, value: managers } }));
     },
   };
 }
@@ -70,5 +87,8 @@ export function cachedCatalog(store: CatalogStore, ttlMs: number, clock: Clock):
     putOrganisation: (o) => store.putOrganisation(o).finally(invalidate),
     putUnits: (u) => store.putUnits(u).finally(invalidate),
     putSurvey: (s) => store.putSurvey(s).finally(invalidate),
+    putRule: (r) => store.putRule(r).finally(invalidate),
+    deleteRule: (id) => store.deleteRule(id).finally(invalidate),
+    putManagers: (u, m) => store.putManagers(u, m).finally(invalidate),
   };
 }

@@ -15,6 +15,8 @@ export const Organisation = z.object({
   /** IANA time zone in which a response's day, week and month are counted. */
   timeZone: z.string().refine(isTimeZone, 'not an IANA time zone'),
   defaultLocale: Locale,
+  /** Where every respondent is invited to share a public review (offered to all, whatever their score). */
+  reviewUrl: z.url().optional(),
 });
 export type Organisation = z.infer<typeof Organisation>;
 

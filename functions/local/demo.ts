@@ -4,12 +4,15 @@ import { ulid } from 'ulid';
 import type { Answers } from '../domain/answers.ts';
 import type { Organisation, OrgUnit } from '../domain/org.ts';
 import { Survey, type SurveyInput } from '../domain/survey.ts';
+import { AlertRule } from '../domain/alert-rules.ts';
+import type { Manager } from '../domain/tickets.ts';
 import type { StoredResponse } from '../ports.ts';
 
 export const demoOrganisation: Organisation = {
   name: { zh: '云栖酒店集团', en: 'Cloudstay Hotels', ru: 'Гостиничная сеть Cloudstay' },
   timeZone: 'Asia/Shanghai',
   defaultLocale: 'zh',
+  reviewUrl: 'https://reviews.example.com/cloudstay-hotels',
 };
 
 export const demoUnits: OrgUnit[] = [
@@ -108,6 +111,35 @@ const hotelStay: SurveyInput = {
 };
 
 export const demoSurveys: Survey[] = [Survey.parse(hotelStay)];
+
+/** The two rules a hotel chain starts with: every detractor gets a ticket; sensitive words are urgent. */
+export const demoRules: AlertRule[] = [
+  AlertRule.parse({
+    id: 'detractor',
+    name: 'NPS ≤ 6 (detractor)',
+    severity: 'medium',
+    conditions: [{ kind: 'score', questionType: 'nps', op: 'lte', value: 6 }],
+    actions: { notify: true, ticket: { acknowledgeWithin: 'PT2H', resolveWithin: 'P2D' } },
+  }),
+  AlertRule.parse({
+    id: 'sensitive-words',
+    name: 'Sensitive words',
+    severity: 'high',
+    conditions: [{ kind: 'keywords', words: ['脏', '态度差', 'грязно', 'rude'] }],
+    actions: { notify: true, ticket: { acknowledgeWithin: 'PT1H', resolveWithin: 'P1D' } },
+  }),
+];
+
+/** Every demo unit has a manager, so alerts and escalations always reach someone. */
+export const demoManagers: Record<string, Manager[]> = {
+  hq: [{ name: '王总 (CX Director)', email: 'cx.director@cloudstay.example', phone: '+862160000001', locale: 'zh' }],
+  east: [{ name: '李经理 (East region)', email: 'east.manager@cloudstay.example', phone: '+862160000010', locale: 'zh' }],
+  south: [{ name: 'Anna Petrova (South region)', email: 'south.manager@cloudstay.example', phone: '+862060000020', locale: 'ru' }],
+  'sh-bund': [{ name: '张店长', email: 'bund@cloudstay.example', phone: '+862160001001', locale: 'zh' }],
+  'hz-westlake': [{ name: '陈店长', email: 'westlake@cloudstay.example', phone: '+8657160001002', locale: 'zh' }],
+  'gz-tianhe': [{ name: '刘店长', email: 'tianhe@cloudstay.example', phone: '+862060001003', locale: 'zh' }],
+  'sz-bay': [{ name: 'James Wong', email: 'shenzhen-bay@cloudstay.example', phone: '+8675560001004', locale: 'en' }],
+};
 
 /** Per-hotel character: a baseline mood and the stage that lets guests down, so drill-down finds something. */
 const HOTEL_PROFILES: Record<string, { mood: number; weakStage?: 'checkin' | 'stay' | 'checkout'; share: number }> = {

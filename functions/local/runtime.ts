@@ -15,10 +15,14 @@ import { Hono } from 'hono';
 import type { StoredResponse } from '../ports.ts';
 import { dynamoCatalogStore } from '../aws/catalog-store.ts';
 import { documentClient } from '../aws/dynamodb.ts';
-import { commonEnv, functions, streamConsumers, tableEnv } from '../topology.ts';
-import { demoOrganisation, demoResponses, demoSurveys, demoUnits } from './demo.ts';
+import { commonEnv, functions, queueConsumers, queues, streamConsumers, tableEnv } from '../topology.ts';
+import { demoManagers, demoOrganisation, demoResponses, demoRules, demoSurveys, demoUnits } from './demo.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { fileCheckpoints, startStreamMapping, type StreamMapping } from './stream-mapping.ts';
+import { startQueueMapping, type QueueHandler, type QueueMapping } from './queue-mapping.ts';
+import { startLocalSqs } from './sqs-server.ts';
+import { createServer } from 'node:net';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createTables, dynamoClient, localTableNames } from './tables.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -65,11 +69,19 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
     await createTables(rawClient, names);
     log(`tables ready: ${Object.values(names).join(', ')}`);
 
+    // Queues with SQS semantics behind an SQS-compatible endpoint, so handlers use the ordinary SQS client.
+    const sqs = await startLocalSqs({ queues, log });
+    stops.push(() => sqs.stop());
+
     // The handler modules read their configuration from the environment, exactly as in Lambda.
-    Object.assign(process.env, tableEnv(names), {
+    const port = options.port || (await freePort());
+    const url = `http://localhost:${port}`;
+    Object.assign(process.env, tableEnv(names), sqs.env(), {
       [commonEnv.dynamodbEndpoint]: dynamo.endpoint,
       [commonEnv.authMode]: 'token',
       [commonEnv.adminToken]: adminToken,
+      [commonEnv.notifier]: 'outbox',
+      [commonEnv.dashboardUrl]: url,
       AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
     });
 
@@ -80,6 +92,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       await catalog.putOrganisation(demoOrganisation);
       await catalog.putUnits(demoUnits);
       for (const survey of demoSurveys) await catalog.putSurvey(survey);
+      for (const rule of demoRules) await catalog.putRule(rule);
+      for (const [unitId, managers] of Object.entries(demoManagers)) await catalog.putManagers(unitId, managers);
     }
 
     // Stream consumers, wired from topology.ts like the CDK stack wires event source mappings.
@@ -107,9 +121,28 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       mappings.push(mapping);
       stops.push(() => mapping.stop());
     }
-    log(`stream consumers running: ${mappings.length}`);
+    const sqsClient = new SQSClient({ endpoint: sqs.endpoint, region: sqs.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    stops.push(() => sqsClient.destroy());
+    const queueMappings: QueueMapping[] = [];
+    for (const [name, spec] of queueConsumers()) {
+      const module = (await import(pathToFileURL(path.join(projectRoot, spec.entry)).href)) as { handler: QueueHandler };
+      const mapping = await startQueueMapping({
+        name,
+        sqs: sqsClient,
+        queueUrl: sqs.queueUrl(spec.trigger.queue),
+        trigger: spec.trigger,
+        timeoutSeconds: spec.timeoutSeconds,
+        handler: module.handler,
+        log,
+      });
+      queueMappings.push(mapping);
+      stops.push(() => mapping.stop());
+    }
+    log(`consumers running: ${mappings.length} on table streams, ${queueMappings.length} on queues`);
     const idle = async () => {
+      // Streams first: they feed the queues.
       await Promise.all(mappings.map((m) => m.idle()));
+      await Promise.all(queueMappings.map((m) => m.idle()));
     };
 
     if (firstStart && options.demo) await seedDemoResponses(client, names.responses, options.demoResponseCount ?? 2000, log);
@@ -121,12 +154,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
     site.use('/*', serveStatic({ root: path.relative(process.cwd(), dashboardDir) || '.' }));
     site.all('*', (c) => apiModule.app.fetch(c.req.raw, c.env));
 
-    const server = await listen(site, options.port);
+    const server = await listen(site, port);
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : options.port;
-    const url = `http://localhost:${port}`;
-    process.env[commonEnv.dashboardUrl] = url;
     if (firstStart && options.demo) {
       log('counting demo responses into the dashboard aggregates…');
       await idle();
@@ -189,6 +218,17 @@ async function buildDashboardOnce(log: (line: string) => void): Promise<string> 
   log('building the dashboard…');
   await builder.buildDashboard({ outDir, minify: true });
   return outDir;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 function listen(app: Hono, port: number): Promise<ServerType> {

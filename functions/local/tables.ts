@@ -53,6 +53,19 @@ async function createTable(client: DynamoDBClient, name: string, spec: TableSpec
     keys.push({ AttributeName: spec.sortKey, KeyType: 'RANGE' });
     attributes.push({ AttributeName: spec.sortKey, AttributeType: 'S' });
   }
+  for (const index of spec.indexes ?? []) {
+    for (const attribute of [index.partitionKey, index.sortKey]) {
+      if (!attributes.some((a) => a.AttributeName === attribute)) attributes.push({ AttributeName: attribute, AttributeType: 'S' });
+    }
+  }
+  const indexes = (spec.indexes ?? []).map((index) => ({
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  }));
   try {
     await client.send(
       new CreateTableCommand({
@@ -60,6 +73,7 @@ async function createTable(client: DynamoDBClient, name: string, spec: TableSpec
         KeySchema: keys,
         AttributeDefinitions: attributes,
         BillingMode: 'PAY_PER_REQUEST',
+        ...(indexes.length ? { GlobalSecondaryIndexes: indexes } : {}),
         ...(spec.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } } : {}),
       }),
     );

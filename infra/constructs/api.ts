@@ -12,14 +12,13 @@ import {
   UserPool,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { functions, type FunctionSpec, type TableName } from '../../functions/topology.ts';
-import { CemFunction, constructId } from './cem-function.ts';
+import { functions, type FunctionSpec } from '../../functions/topology.ts';
+import { CemFunction, constructId, type CemResources } from './cem-function.ts';
 
 export interface ApiProps {
-  readonly tables: Record<TableName, Table>;
+  readonly resources: CemResources;
   readonly environment: Record<string, string>;
   /** The dashboard's origin: the only one whose browser calls the API accepts (CORS). */
   readonly dashboardUrl: string;
@@ -56,7 +55,7 @@ export class Api extends Construct {
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const [name, spec] = theHttpFunction();
-    this.handler = new CemFunction(this, constructId(name), { spec, tables: props.tables, environment: props.environment });
+    this.handler = new CemFunction(this, constructId(name), { spec, resources: props.resources, environment: props.environment });
 
     // Managers and admins only: accounts are created by an admin, never by sign-up.
     this.userPool = new UserPool(this, 'Managers', {

@@ -1,15 +1,14 @@
 // Pipeline: the table-stream consumers of functions/topology.ts, each with its event source mapping and on-failure queue.
 import { Duration, Validations } from 'aws-cdk-lib';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { streamConsumers, tables as tableSpecs, type FunctionName, type StreamTrigger, type TableName } from '../../functions/topology.ts';
-import { CemFunction, constructId } from './cem-function.ts';
+import { streamConsumers, tables as tableSpecs, type FunctionName, type StreamTrigger } from '../../functions/topology.ts';
+import { CemFunction, constructId, type CemResources } from './cem-function.ts';
 
 export interface PipelineProps {
-  readonly tables: Record<TableName, Table>;
+  readonly resources: CemResources;
   readonly environment: Record<string, string>;
 }
 
@@ -31,6 +30,8 @@ export class Pipeline extends Construct {
       if (!tableSpecs[trigger.table].stream) {
         throw new Error(`topology: ${name} consumes the ${trigger.table} stream, but tables.${trigger.table} has no stream`);
       }
+      const source = props.resources.tables[trigger.table];
+      if (!source) throw new Error(`topology: ${name} consumes the ${trigger.table} stream, but that table is not deployed`);
       const fnId = constructId(name);
 
       const failedRecords = new Queue(this, `${fnId}FailedRecords`, {
@@ -45,9 +46,9 @@ export class Pipeline extends Construct {
           'destination); it holds record pointers for inspection and replay and has no consumer to redrive from.',
       });
 
-      const handler = new CemFunction(this, fnId, { spec, tables: props.tables, environment: props.environment });
+      const handler = new CemFunction(this, fnId, { spec, resources: props.resources, environment: props.environment });
       handler.addEventSource(
-        new DynamoEventSource(props.tables[trigger.table], {
+        new DynamoEventSource(source, {
           startingPosition: StartingPosition.TRIM_HORIZON,
           batchSize: trigger.batchSize,
           maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),

@@ -9,12 +9,20 @@ import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
   commonEnv,
+  deployedTables,
   functions,
+  queueConsumers,
+  queues,
   streamConsumers,
   tables,
+  topics,
   type FunctionSpec,
+  type QueueName,
+  type QueueSpec,
   type TableName,
+  type TopicName,
 } from '../../functions/topology.ts';
+import { checkVisibilityTimeout } from '../../infra/constructs/messaging.ts';
 import { OpenCemStack } from '../../infra/stack.ts';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
@@ -44,12 +52,38 @@ const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [idOf(construct), 'Arn
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const actions = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const resourcesOf = (s: Statement): unknown[] => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+const localOnlyTables = (Object.keys(tables) as TableName[]).filter((name) => !deployedTables().includes(name));
+/** AWS's advice for SQS-triggered functions: visibility timeout at least this many times the function timeout. */
+const visibilityTimeoutFactor = 6;
 
 /** The Lambda function built for a topology entry, found by the description the spec gives it. */
 function functionFor(spec: FunctionSpec): [string, Resource] {
   const matches = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.Description === spec.description);
   expect(matches, spec.entry).toHaveLength(1);
   return matches[0]!;
+}
+
+/** Everything the statements allow on one resource (given as its template reference). */
+function actionsOn(statements: Statement[], resource: unknown): Set<string> {
+  const target = JSON.stringify(resource);
+  return new Set(statements.filter((s) => resourcesOf(s).some((r) => JSON.stringify(r) === target)).flatMap(actions));
+}
+
+function roleOf(spec: FunctionSpec): string {
+  const [, fn] = functionFor(spec);
+  return (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+}
+
+/** The TLS-only (aws:SecureTransport) deny in the resource policy of a queue or topic. */
+function deniesPlainHttp(policyType: string, resourceId: string): boolean {
+  return ofType(policyType).some(
+    ([, p]) =>
+      JSON.stringify(p.Properties.Queues ?? p.Properties.Topics).includes(`"${resourceId}"`) &&
+      (p.Properties.PolicyDocument.Statement as Statement[]).some(
+        (s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+      ),
+  );
 }
 
 function statementsOfRole(roleId: string): Statement[] {
@@ -71,7 +105,7 @@ describe('stream consumers (from topology.streamConsumers())', () => {
       const consumer = stack.pipeline.consumers.find((c) => c.name === name)!;
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: fnId },
-        EventSourceArn: { 'Fn::GetAtt': [idOf(stack.data.tables[trigger.table]), 'StreamArn'] },
+        EventSourceArn: { 'Fn::GetAtt': [idOf(stack.data.table(trigger.table)), 'StreamArn'] },
         StartingPosition: 'TRIM_HORIZON',
         BatchSize: trigger.batchSize,
         MaximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds,
@@ -88,19 +122,123 @@ describe('stream consumers (from topology.streamConsumers())', () => {
       const consumer = stack.pipeline.consumers.find((c) => c.name === name)!;
       const queueId = idOf(consumer.failedRecords);
       expect(resources[queueId]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
-      const queuePolicies = ofType('AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(p.Properties.Queues).includes(queueId));
-      expect(JSON.stringify(queuePolicies)).toContain('"aws:SecureTransport":"false"');
+      expect(deniesPlainHttp('AWS::SQS::QueuePolicy', queueId)).toBe(true);
 
-      const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-      expect(alarms).toContainEqual(
+      expect(alarms()).toContainEqual(
         expect.objectContaining({
           MetricName: 'ApproximateNumberOfMessagesVisible',
           Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
         }),
       );
-      expect(alarms).toContainEqual(
+      expect(alarms()).toContainEqual(
         expect.objectContaining({ MetricName: 'IteratorAge', Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionFor(spec)[0] } }] }),
       );
+    });
+  }
+});
+
+describe('work queues (from topology.queues)', () => {
+  for (const [name, spec] of Object.entries(queues) as [QueueName, QueueSpec][]) {
+    const queueId = () => idOf(stack.messaging.queues[name]);
+    const deadLettersId = () => idOf(stack.messaging.deadLetters[name]);
+
+    it(`${name}: encrypted, TLS-only, redrives to its own dead-letter queue after maxReceiveCount receives`, () => {
+      expect(resources[queueId()]!.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: spec.visibilityTimeoutSeconds,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLettersId(), 'Arn'] }, maxReceiveCount: spec.maxReceiveCount },
+      });
+      expect(resources[deadLettersId()]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      expect(deniesPlainHttp('AWS::SQS::QueuePolicy', queueId())).toBe(true);
+      expect(deniesPlainHttp('AWS::SQS::QueuePolicy', deadLettersId())).toBe(true);
+    });
+
+    it(`${name}: keeps a message invisible at least ${visibilityTimeoutFactor} × the timeout of every consumer`, () => {
+      const consumers = queueConsumers().filter(([, fn]) => fn.trigger.queue === name);
+      expect(consumers.length).toBeGreaterThan(0);
+      for (const [consumer, fn] of consumers) {
+        expect(resources[queueId()]!.Properties.VisibilityTimeout, consumer).toBeGreaterThanOrEqual(visibilityTimeoutFactor * fn.timeoutSeconds);
+      }
+    });
+
+    it(`${name}: an alarm notifies operators as soon as its dead-letter queue holds a message`, () => {
+      expect(alarms()).toContainEqual(
+        expect.objectContaining({
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLettersId(), 'QueueName'] } }],
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [ref(stack.monitoring.alarmTopic)],
+        }),
+      );
+    });
+  }
+
+  it('refuses a visibility timeout under 6 × the consumer timeout, naming the queue and the consumer', () => {
+    const [consumer, fn] = queueConsumers()[0]!;
+    const queue = fn.trigger.queue;
+    const enough = { ...queues[queue], visibilityTimeoutSeconds: visibilityTimeoutFactor * fn.timeoutSeconds };
+    expect(() => checkVisibilityTimeout(queue, enough, [[consumer, fn]])).not.toThrow();
+    const tooShort = { ...enough, visibilityTimeoutSeconds: enough.visibilityTimeoutSeconds - 1 };
+    expect(() => checkVisibilityTimeout(queue, tooShort, [[consumer, fn]])).toThrow(
+      new RegExp(`queues\\.${queue}\\.visibilityTimeoutSeconds.*${consumer}.*at least 6 ×`),
+    );
+  });
+});
+
+describe('queue consumers (from topology.queueConsumers())', () => {
+  it('has at least one consumer to check', () => {
+    expect(queueConsumers().length).toBeGreaterThan(0);
+  });
+
+  for (const [name, spec] of queueConsumers()) {
+    const { trigger } = spec;
+
+    it(`${name}: the SQS event source mapping carries the topology's batch settings and reports partial batch failures`, () => {
+      const [fnId] = functionFor(spec);
+      const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: fnId }));
+      expect(mappings).toHaveLength(1);
+      expect(mappings[0]![1].Properties).toEqual({
+        FunctionName: { Ref: fnId },
+        EventSourceArn: arnOf(stack.messaging.queues[trigger.queue]),
+        BatchSize: trigger.batchSize,
+        MaximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
+
+    it(`${name}: may receive, delete and extend the messages of its queue`, () => {
+      const granted = actionsOn(statementsOfRole(roleOf(spec)), arnOf(stack.messaging.queues[trigger.queue]));
+      for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']) {
+        expect(granted.has(action), action).toBe(true);
+      }
+    });
+
+    it(`${name}: an alarm notifies operators when its invocations fail`, () => {
+      expect(alarms()).toContainEqual(
+        expect.objectContaining({
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionFor(spec)[0] } }],
+          AlarmActions: [ref(stack.monitoring.alarmTopic)],
+        }),
+      );
+    });
+  }
+});
+
+describe('notification topics (from topology.topics)', () => {
+  for (const name of Object.keys(topics) as TopicName[]) {
+    it(`${name}: encrypted with a customer-managed key of its own, with yearly rotation`, () => {
+      const topic = resources[idOf(stack.messaging.topics[name])]!;
+      expect(topic.Type).toBe('AWS::SNS::Topic');
+      const keyRef = topic.Properties.KmsMasterKeyId as { 'Fn::GetAtt': [string, string] };
+      expect(keyRef).toEqual(arnOf(stack.messaging.topicKeys[name]));
+      expect(resources[keyRef['Fn::GetAtt'][0]]).toMatchObject({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } });
+    });
+
+    it(`${name}: accepts publishes over TLS only`, () => {
+      expect(deniesPlainHttp('AWS::SNS::TopicPolicy', idOf(stack.messaging.topics[name]))).toBe(true);
     });
   }
 });
@@ -233,9 +371,10 @@ describe('dashboard hosting', () => {
 });
 
 describe('tables (from topology.tables)', () => {
-  for (const [name, spec] of Object.entries(tables) as [TableName, (typeof tables)[TableName]][]) {
-    it(`${name}: on-demand, point-in-time recovery, AWS-managed encryption, keys/stream/TTL as specified`, () => {
-      const table = resources[idOf(stack.data.tables[name])]!;
+  for (const name of deployedTables()) {
+    const spec = tables[name];
+    it(`${name}: on-demand, point-in-time recovery, AWS-managed encryption, keys/stream/TTL/indexes as specified`, () => {
+      const table = resources[idOf(stack.data.table(name))]!;
       expect(table.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -249,11 +388,31 @@ describe('tables (from topology.tables)', () => {
       expect(table.Properties.TimeToLiveSpecification).toEqual(
         spec.timeToLiveAttribute ? { AttributeName: spec.timeToLiveAttribute, Enabled: true } : undefined,
       );
+      expect(table.Properties.GlobalSecondaryIndexes).toEqual(
+        spec.indexes?.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      );
     });
   }
 
-  it('keeps responses when the stack is deleted', () => {
-    expect(resources[idOf(stack.data.tables.responses)]!.DeletionPolicy).toBe('Retain');
+  it('creates no table for the local runtime’s stand-ins (topology localOnly)', () => {
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(deployedTables().length);
+    for (const name of localOnlyTables) {
+      expect(stack.data.tables[name], name).toBeUndefined();
+      expect(() => stack.data.table(name)).toThrow(/localOnly/);
+    }
+  });
+
+  it('keeps responses and tickets (what customers said, and how they were handled) when the stack is deleted', () => {
+    for (const name of ['responses', 'tickets'] as const) {
+      expect(resources[idOf(stack.data.table(name))], name).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
   });
 });
 
@@ -278,33 +437,55 @@ describe('functions (from topology.functions)', () => {
       expect(resources[logGroupId]!.Properties.RetentionInDays).toBeGreaterThan(0);
     });
 
-    it(`${name}: learns exactly its own tables' names and the common settings`, () => {
+    it(`${name}: learns exactly its own deployed tables, queues and topics, and the common settings`, () => {
       const [, fn] = functionFor(spec);
       const env = fn.Properties.Environment.Variables as Record<string, unknown>;
       const tableVars = Object.values(tables).map((t) => t.envVar);
-      const expectedTableVars = (Object.keys(spec.tables) as TableName[]).map((t) => tables[t].envVar);
-      expect(Object.keys(env).filter((k) => tableVars.includes(k)).sort()).toEqual(expectedTableVars.sort());
-      for (const table of Object.keys(spec.tables) as TableName[]) {
-        expect(env[tables[table].envVar]).toEqual(ref(stack.data.tables[table]));
+      const ownTables = (Object.keys(spec.tables) as TableName[]).filter((t) => deployedTables().includes(t));
+      expect(Object.keys(env).filter((k) => tableVars.includes(k)).sort()).toEqual(ownTables.map((t) => tables[t].envVar).sort());
+      for (const table of ownTables) expect(env[tables[table].envVar]).toEqual(ref(stack.data.table(table)));
+      // A local-only table it lists (the outbox) simply has no binding in AWS.
+      for (const table of localOnlyTables) expect(env[tables[table].envVar], table).toBeUndefined();
+
+      for (const [queue, queueSpec] of Object.entries(queues) as [QueueName, QueueSpec][]) {
+        const sends = spec.sendsTo?.includes(queue) ?? false;
+        expect(env[queueSpec.envVar], queue).toEqual(sends ? ref(stack.messaging.queues[queue]) : undefined);
       }
-      expect(env).toMatchObject({ [commonEnv.authMode]: 'gateway', NODE_OPTIONS: '--enable-source-maps' });
+      for (const topic of Object.keys(topics) as TopicName[]) {
+        const publishes = spec.publishesTo?.includes(topic) ?? false;
+        expect(env[topics[topic].envVar], topic).toEqual(publishes ? ref(stack.messaging.topics[topic]) : undefined);
+      }
+
+      expect(env).toMatchObject({ [commonEnv.authMode]: 'gateway', [commonEnv.notifier]: 'sns', NODE_OPTIONS: '--enable-source-maps' });
       expect(env[commonEnv.dashboardUrl]).toBeDefined();
-      expect(env[commonEnv.adminToken]).toBeUndefined();
+      for (const unsetInAws of [commonEnv.adminToken, commonEnv.dynamodbEndpoint, commonEnv.sqsEndpoint]) {
+        expect(env[unsetInAws], unsetInAws).toBeUndefined();
+      }
     });
 
     it(`${name}: may write only the tables it lists as RW, and touches no other table`, () => {
-      const [, fn] = functionFor(spec);
-      const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-      const statements = statementsOfRole(roleId);
-      expect(statementsOfRole(roleId).some((s) => actions(s).includes('logs:CreateLogGroup'))).toBe(false);
-      for (const table of Object.keys(tables) as TableName[]) {
-        const onTable = statements.filter((s) =>
-          resourcesOf(s).some((r) => JSON.stringify(r) === JSON.stringify(arnOf(stack.data.tables[table]))),
-        );
-        const granted = new Set(onTable.flatMap(actions));
+      const statements = statementsOfRole(roleOf(spec));
+      expect(statements.some((s) => actions(s).includes('logs:CreateLogGroup'))).toBe(false);
+      for (const table of deployedTables()) {
+        const granted = actionsOn(statements, arnOf(stack.data.table(table)));
         const access = spec.tables[table];
         expect(granted.has('dynamodb:GetItem'), `${name} reads ${table}`).toBe(access !== undefined);
         expect(granted.has('dynamodb:PutItem'), `${name} writes ${table}`).toBe(access === 'RW');
+      }
+    });
+
+    it(`${name}: may send only to the queues and publish only to the topics it lists`, () => {
+      const statements = statementsOfRole(roleOf(spec));
+      for (const queue of Object.keys(queues) as QueueName[]) {
+        const granted = actionsOn(statements, arnOf(stack.messaging.queues[queue]));
+        expect(granted.has('sqs:SendMessage'), `${name} sends to ${queue}`).toBe(spec.sendsTo?.includes(queue) ?? false);
+      }
+      for (const topic of Object.keys(topics) as TopicName[]) {
+        const publishes = spec.publishesTo?.includes(topic) ?? false;
+        expect(actionsOn(statements, ref(stack.messaging.topics[topic])).has('sns:Publish'), `${name} publishes to ${topic}`).toBe(publishes);
+        // SNS encrypts what it accepts with the topic's key, on the publisher's behalf.
+        const onKey = actionsOn(statements, arnOf(stack.messaging.topicKeys[topic]));
+        expect(onKey.has('kms:GenerateDataKey*') && onKey.has('kms:Decrypt'), `${name} uses the ${topic} key`).toBe(publishes);
       }
     });
   }

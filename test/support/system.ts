@@ -6,9 +6,11 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Hono } from 'hono';
 import { documentClient } from '../../functions/aws/dynamodb.ts';
 import { dynamoCatalogStore } from '../../functions/aws/catalog-store.ts';
-import { demoOrganisation, demoSurveys, demoUnits } from '../../functions/local/demo.ts';
+import { demoManagers, demoOrganisation, demoRules, demoSurveys, demoUnits } from '../../functions/local/demo.ts';
 import { startStreamMapping, type StreamFailure } from '../../functions/local/stream-mapping.ts';
-import { commonEnv, functions, tableEnv } from '../../functions/topology.ts';
+import { commonEnv, functions, queues, tableEnv } from '../../functions/topology.ts';
+import { startLocalSqs } from '../../functions/local/sqs-server.ts';
+import { afterAll } from 'vitest';
 import { useLocalTables } from './dynamo.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -17,7 +19,10 @@ type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchRespon
 
 export async function setupSystem() {
   const { endpoint, client, names } = await useLocalTables();
-  Object.assign(process.env, tableEnv(names), {
+  const sqs = await startLocalSqs({ queues, log: () => {} });
+  afterAll(() => sqs.stop());
+  Object.assign(process.env, tableEnv(names), sqs.env(), {
+    [commonEnv.notifier]: 'outbox',
     [commonEnv.dynamodbEndpoint]: endpoint,
     [commonEnv.authMode]: 'token',
     [commonEnv.adminToken]: ADMIN_TOKEN,
@@ -28,6 +33,8 @@ export async function setupSystem() {
   await catalog.putOrganisation(demoOrganisation);
   await catalog.putUnits(demoUnits);
   for (const survey of demoSurveys) await catalog.putSurvey(survey);
+  for (const rule of demoRules) await catalog.putRule(rule);
+  for (const [unitId, managers] of Object.entries(demoManagers)) await catalog.putManagers(unitId, managers);
 
   const api = (await import('../../functions/api/handler.ts')) as { app: Hono };
   const aggregate = (await import('../../functions/aggregate/handler.ts')) as { handler: StreamHandler };
@@ -38,6 +45,7 @@ export async function setupSystem() {
 
   return {
     endpoint,
+    sqs,
     client,
     doc,
     names,

@@ -26,6 +26,8 @@ export interface SurveyQuestion {
   type: 'nps' | 'csat' | 'ces' | 'rating' | 'single' | 'multi' | 'text';
   nodeId: string;
   label: LocalizedText;
+  /** Points of a `rating` question's scale. */
+  scale?: number;
 }
 
 export interface Survey {
@@ -74,11 +76,110 @@ export interface UnitMetricsQuery {
   to: string;
 }
 
+// Tickets: the "act" part of the closed loop (alert → ticket → acknowledge → resolve → close, escalating when late).
+export const TICKET_STATES = ['open', 'acknowledged', 'in_progress', 'resolved', 'closed'] as const;
+export type TicketState = (typeof TICKET_STATES)[number];
+export const TICKET_ACTIONS = ['acknowledge', 'start', 'comment', 'resolve', 'close', 'reopen', 'reassign'] as const;
+export type TicketAction = (typeof TICKET_ACTIONS)[number];
+export const ROOT_CAUSES = ['staff_behaviour', 'cleanliness', 'facilities', 'process', 'wait_time', 'pricing', 'product', 'other'] as const;
+export type RootCause = (typeof ROOT_CAUSES)[number];
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+export interface Assignee {
+  name: string;
+  email: string;
+  phone?: string;
+  locale?: string;
+}
+
+export interface TicketHistoryEntry {
+  at: string;
+  by: string;
+  action: string;
+  from?: string;
+  to?: string;
+  note?: string;
+  detail?: string;
+}
+
+export interface Ticket {
+  id: string;
+  responseId: string;
+  ruleId: string;
+  ruleName: string;
+  severity: Severity;
+  surveyId: string;
+  /** Where the response came from. */
+  unitId: string;
+  /** The level that holds the ticket now, after escalations. */
+  assignedUnitId: string;
+  assignees: Assignee[];
+  assignee: string | null;
+  state: TicketState;
+  createdAt: string;
+  updatedAt: string;
+  acknowledgedAt?: string;
+  resolvedAt?: string;
+  closedAt?: string;
+  ackDueAt: string;
+  resolveDueAt: string;
+  escalationLevel: number;
+  overdue: boolean;
+  rootCause?: RootCause;
+  resolutionNote?: string;
+  summary: { nps?: number; scores: Record<string, number>; text?: string; matched: string[] };
+  contact?: { name?: string; phone?: string; email?: string };
+  contactRequest?: { consent: boolean; channel: 'phone' | 'sms' | 'email' };
+  /** Only in the answers for one ticket (GET /tickets/:id and actions), not in lists. */
+  history?: TicketHistoryEntry[];
+  allowedActions: string[];
+}
+
+export interface TicketQuery {
+  state?: TicketState;
+  unitId?: string;
+  overdue?: boolean;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface TicketActionInput {
+  action: TicketAction;
+  note?: string;
+  rootCause?: RootCause;
+  assignee?: string;
+}
+
+export interface LoopMetrics {
+  from: string;
+  to: string;
+  unitId: string;
+  total: number;
+  open: number;
+  overdue: number;
+  escalations: number;
+  acknowledged: number;
+  resolved: number;
+  medianMinutesToAcknowledge: number | null;
+  medianMinutesToResolve: number | null;
+  withinSlaPercent: number | null;
+  byUnit: { unitId: string; total: number; open: number; overdue: number }[];
+}
+
+export interface ApiIssue {
+  /** The field at fault, as the API names it ("rootCause", ["body", "note"], …). */
+  path: string | (string | number)[];
+  message?: string;
+}
+
 /** A failed call: `status` is the HTTP status, or 0 when the API could not be reached at all. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The API's error code, e.g. "invalid_transition". */
+    readonly code: string | null = null,
+    readonly issues: readonly ApiIssue[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -90,6 +191,10 @@ export interface Api {
   surveys(): Promise<{ surveys: Survey[] }>;
   metrics(query: MetricsQuery): Promise<Metrics>;
   unitMetrics(query: UnitMetricsQuery): Promise<{ units: UnitScore[] }>;
+  tickets(query: TicketQuery): Promise<{ tickets: Ticket[]; nextCursor: string | null }>;
+  ticket(id: string): Promise<Ticket>;
+  ticketAction(id: string, input: TicketActionInput): Promise<Ticket>;
+  loopMetrics(query: { unitId?: string; from: string; to: string }): Promise<LoopMetrics>;
 }
 
 const TIMEOUT_MS = 10_000;
@@ -97,21 +202,27 @@ const TIMEOUT_MS = 10_000;
 export function createApi(baseUrl: string, token: () => string | null): Api {
   const root = baseUrl.replace(/\/+$/, '');
 
-  async function get<T>(path: string, params: Record<string, string | undefined> = {}): Promise<T> {
+  async function call<T>(path: string, params: Record<string, string | undefined> = {}, body?: unknown): Promise<T> {
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(params)) if (value) search.set(name, value);
     const query = search.toString();
     const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
     const bearer = token();
     if (bearer) headers.Authorization = `Bearer ${bearer}`;
 
     let response: Response;
     try {
-      response = await fetch(`${root}${path}${query ? `?${query}` : ''}`, { headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      response = await fetch(`${root}${path}${query ? `?${query}` : ''}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
     } catch (error) {
       throw new ApiError(0, error instanceof Error ? error.message : String(error));
     }
-    if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
+    if (!response.ok) throw await errorOf(response);
     try {
       return (await response.json()) as T;
     } catch {
@@ -119,25 +230,47 @@ export function createApi(baseUrl: string, token: () => string | null): Api {
     }
   }
 
+  const ticketPath = (id: string) => `/api/v1/tickets/${encodeURIComponent(id)}`;
   return {
-    orgUnits: () => get('/api/v1/org/units'),
-    surveys: () => get('/api/v1/surveys'),
+    orgUnits: () => call('/api/v1/org/units'),
+    surveys: () => call('/api/v1/surveys'),
     metrics: (q) =>
-      get('/api/v1/metrics', { surveyId: q.surveyId, unitId: q.unitId, from: q.from, to: q.to, granularity: q.granularity, locale: q.locale }),
-    unitMetrics: (q) => get('/api/v1/metrics/units', { surveyId: q.surveyId, parentId: q.parentId, from: q.from, to: q.to }),
+      call('/api/v1/metrics', { surveyId: q.surveyId, unitId: q.unitId, from: q.from, to: q.to, granularity: q.granularity, locale: q.locale }),
+    unitMetrics: (q) => call('/api/v1/metrics/units', { surveyId: q.surveyId, parentId: q.parentId, from: q.from, to: q.to }),
+    tickets: (q) =>
+      call('/api/v1/tickets', {
+        state: q.state,
+        unitId: q.unitId,
+        overdue: q.overdue === undefined ? undefined : String(q.overdue),
+        cursor: q.cursor,
+        limit: q.limit === undefined ? undefined : String(q.limit),
+      }),
+    ticket: (id) => call(ticketPath(id)),
+    ticketAction: (id, input) => call(`${ticketPath(id)}/actions`, {}, input),
+    loopMetrics: (q) => call('/api/v1/loop-metrics', { unitId: q.unitId, from: q.from, to: q.to }),
   };
 }
 
-async function errorMessage(response: Response): Promise<string> {
+/** The API's error body `{ error: { code, message, issues } }` (or a plain message) as an ApiError. */
+async function errorOf(response: Response): Promise<ApiError> {
+  const fallback = `${response.status} ${response.statusText}`.trim();
   try {
     const body = (await response.json()) as { error?: unknown; message?: unknown };
     const detail = body.message ?? body.error;
-    if (typeof detail === 'string') return detail;
-    if (detail && typeof detail === 'object' && 'message' in detail && typeof detail.message === 'string') return detail.message;
+    if (typeof detail === 'string') return new ApiError(response.status, detail);
+    if (detail && typeof detail === 'object') {
+      const { message, code, issues } = detail as { message?: unknown; code?: unknown; issues?: unknown };
+      return new ApiError(
+        response.status,
+        typeof message === 'string' ? message : fallback,
+        typeof code === 'string' ? code : null,
+        Array.isArray(issues) ? issues.filter((i): i is ApiIssue => Boolean(i) && typeof i === 'object' && 'path' in i) : [],
+      );
+    }
   } catch {
     // not JSON: fall through to the status line
   }
-  return `${response.status} ${response.statusText}`.trim();
+  return new ApiError(response.status, fallback);
 }
 
 /** Link to the public survey page for a unit, for managers to try the survey themselves. */

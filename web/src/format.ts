@@ -103,3 +103,19 @@ export function dayLabel(day: string): string {
 export function clockTime(date: Date): string {
   return new Intl.DateTimeFormat(locale() === 'zh' ? 'zh-CN' : locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(date);
 }
+
+/** A moment for humans in the viewer's time zone, e.g. "23 Nov, 14:05" (with the year when it is not this year's). */
+export function dateTime(iso: string, now = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const l = locale();
+  const options: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  if (date.getFullYear() !== now.getFullYear()) options.year = 'numeric';
+  const key = `${l}|local|${JSON.stringify(options)}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(l === 'zh' ? 'zh-CN' : l, options);
+    dateFormats.set(key, format);
+  }
+  return format.format(date);
+}

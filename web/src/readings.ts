@@ -1,5 +1,6 @@
 // One-line plain-language readings of each chart, generated from the same numbers the chart shows.
-import type { Bucket, NodeScore, ScoreSummary } from './api.ts';
+import type { Bucket, LoopMetrics, NodeScore, ScoreSummary } from './api.ts';
+import { formatDuration } from './durations.ts';
 import { bucketLabel, num, percent, scoreFraction, scoreText, signed } from './format.ts';
 import { t } from './i18n.ts';
 import type { Granularity } from './periods.ts';
@@ -98,4 +99,21 @@ export function kpiChange(current: number | null, previous: number | null, digit
   const delta = current - previous;
   const direction = Math.abs(delta) < 0.5 * 10 ** -digits ? 'flat' : delta > 0 ? 'up' : 'down';
   return { text: signed(delta, digits), direction };
+}
+
+/** "12 tickets open, 3 overdue; half were acknowledged within 18 min and resolved within 5 h. 83% were resolved within the SLA." */
+export function loopReading(m: LoopMetrics): string {
+  if (m.total === 0 && m.open === 0) return t('read.loopNone');
+  let text =
+    m.open > 0
+      ? t(m.overdue > 0 ? 'read.loopOpen' : 'read.loopOpenOnTime', { open: m.open, overdue: m.overdue })
+      : t('read.loopNoneOpen', { total: m.total });
+  const ack = m.medianMinutesToAcknowledge;
+  const resolve = m.medianMinutesToResolve;
+  if (ack !== null && resolve !== null) text += t('read.loopAckResolve', { a: formatDuration(ack), r: formatDuration(resolve) });
+  else if (ack !== null) text += t('read.loopAck', { d: formatDuration(ack) });
+  else if (resolve !== null) text += t('read.loopResolve', { d: formatDuration(resolve) });
+  text += t('read.loopEnd');
+  if (m.withinSlaPercent !== null) text += t('read.loopSla', { pct: Math.round(m.withinSlaPercent) });
+  return text;
 }

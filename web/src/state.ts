@@ -1,7 +1,15 @@
-// What the manager is looking at (survey, unit, period, granularity, language), kept in localStorage and in the address
-// so a view can be reloaded, bookmarked and shared.
+// What the manager is looking at (view, survey, unit, period, granularity, ticket filter, language), kept in
+// localStorage and in the address so a view can be reloaded, bookmarked and shared.
 import { isLocale, type Locale } from './i18n.ts';
 import { isDay, isGranularity, isPeriod, type Granularity, type Period } from './periods.ts';
+import { isBoardFilter, type BoardFilter } from './ticket-model.ts';
+
+export const VIEWS = ['overview', 'tickets'] as const;
+export type View = (typeof VIEWS)[number];
+
+export function isView(value: unknown): value is View {
+  return typeof value === 'string' && (VIEWS as readonly string[]).includes(value);
+}
 
 export interface Filters {
   /** "" means all surveys. */
@@ -12,6 +20,11 @@ export interface Filters {
   from: string;
   to: string;
   granularity: Granularity;
+  /** Only from the address (?view=), never from storage: a plain link always opens the overview. */
+  view: View;
+  /** The ticket board's state filter and "overdue only". */
+  tickets: BoardFilter;
+  overdue: boolean;
 }
 
 const FILTERS_KEY = 'opencem.filters';
@@ -61,12 +74,35 @@ export function savedFilters(): Partial<Filters> {
   if (isDay(to)) result.to = to;
   const granularity = pick('granularity', 'granularity');
   if (isGranularity(granularity)) result.granularity = granularity;
+  const view = query.get('view');
+  if (isView(view)) result.view = view;
+  // A link to one ticket (?ticket=…, e.g. from an alert notification) opens the ticket board.
+  if (query.get('ticket')) result.view = 'tickets';
+  const tickets = pick('state', 'tickets');
+  if (isBoardFilter(tickets)) result.tickets = tickets;
+  const overdue = query.get('overdue') ?? stored.overdue;
+  if (overdue === 'true' || overdue === true) result.overdue = true;
+  else if (overdue === 'false' || overdue === false) result.overdue = false;
   return result;
+}
+
+/** The ticket whose details are open, from the address. */
+export function openTicketInAddress(): string | null {
+  return new URLSearchParams(location.search).get('ticket') || null;
+}
+
+/** Keeps the open ticket in the address, so the page can be reloaded or the link sent to a colleague. */
+export function setOpenTicketInAddress(id: string | null): void {
+  const query = new URLSearchParams(location.search);
+  if (id) query.set('ticket', id);
+  else query.delete('ticket');
+  history.replaceState(history.state, '', `${location.pathname}?${query.toString()}${location.hash}`);
 }
 
 function persist(filters: Filters): void {
   try {
-    localStorage.setItem(FILTERS_KEY, JSON.stringify(filters));
+    const { view: _view, ...stored } = filters;
+    localStorage.setItem(FILTERS_KEY, JSON.stringify(stored));
   } catch {
     // storage may be unavailable (private mode); the address still carries the view
   }
@@ -82,6 +118,15 @@ function persist(filters: Filters): void {
     query.delete('to');
   }
   query.set('granularity', filters.granularity);
+  query.set('view', filters.view);
+  if (filters.view === 'tickets') {
+    query.set('state', filters.tickets);
+    query.set('overdue', String(filters.overdue));
+  } else {
+    query.delete('state');
+    query.delete('overdue');
+    query.delete('ticket');
+  }
   history.replaceState(history.state, '', `${location.pathname}?${query.toString()}${location.hash}`);
 }
 

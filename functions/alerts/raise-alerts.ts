@@ -1,0 +1,95 @@
+// Use case: new and changed responses from the stream → alert rules → manager notifications and ticket requests.
+// Every effect is idempotent: tickets are keyed by (response, rule), notifications carry a mark once sent.
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import { newlyMatchingRules, type ResponseFacts } from '../domain/alert-rules.ts';
+import { alertNotification } from '../domain/notifications.ts';
+import { OrgTree } from '../domain/org.ts';
+import type { TicketMessage } from '../domain/ticket-messages.ts';
+import { responsibleManagers, ticketIdFor } from '../domain/tickets.ts';
+import type { CatalogStore, MessageQueue, Notifier, StoredResponse, TicketStore } from '../ports.ts';
+import { notifyOnce } from '../tickets/notify-once.ts';
+
+export interface RaiseAlertsDeps {
+  catalog: CatalogStore;
+  tickets: TicketStore;
+  notifier: Notifier;
+  queue: MessageQueue<TicketMessage>;
+  dashboardUrl: string;
+  log?: (message: string, detail?: Record<string, unknown>) => void;
+}
+
+function image(record: DynamoDBRecord, which: 'NewImage' | 'OldImage'): StoredResponse | undefined {
+  const raw = record.dynamodb?.[which];
+  return raw ? (unmarshall(raw as Record<string, AttributeValue>) as StoredResponse) : undefined;
+}
+
+function facts(response: StoredResponse): ResponseFacts {
+  return { surveyId: response.surveyId, unitId: response.unitId, touchpoint: response.touchpoint, answers: response.answers, analysis: response.analysis };
+}
+
+export async function raiseAlerts(records: DynamoDBRecord[], deps: RaiseAlertsDeps): Promise<DynamoDBBatchResponse> {
+  const catalog = await deps.catalog.load();
+  const org = new OrgTree(catalog.units);
+  const failures: { itemIdentifier: string }[] = [];
+
+  for (const record of records) {
+    const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
+    try {
+      const response = image(record, 'NewImage');
+      if (!response?.id || !response.answers) continue; // not a response (or a removal): nothing to alert on
+      const previous = record.eventName === 'MODIFY' ? image(record, 'OldImage') : undefined;
+      const survey = catalog.surveys.find((s) => s.id === response.surveyId);
+      if (!survey) throw new Error(`response ${response.id} names unknown survey ${response.surveyId}`);
+
+      const matches = newlyMatchingRules(catalog.rules, facts(response), previous && facts(previous), survey, org);
+      const contact = survey.anonymous ? undefined : response.respondent;
+      for (const { rule, reasons } of matches) {
+        // The ticket request goes first: if notifying fails, the ticket still opens, and the retry only re-notifies.
+        const ticketId = rule.actions.ticket ? ticketIdFor(response.id, rule.id) : undefined;
+        if (rule.actions.ticket) {
+          const scores = Object.fromEntries(Object.entries(response.answers).filter((e): e is [string, number] => typeof e[1] === 'number'));
+          const npsQuestion = survey.questions.find((q) => q.type === 'nps');
+          const nps = npsQuestion ? scores[npsQuestion.id] : undefined;
+          const text = survey.questions.map((q) => (q.type === 'text' ? response.answers[q.id] : undefined)).find((v): v is string => typeof v === 'string');
+          await deps.queue.send({
+            type: 'open',
+            responseId: response.id,
+            ruleId: rule.id,
+            ruleName: rule.name,
+            severity: rule.severity,
+            surveyId: survey.id,
+            unitId: response.unitId,
+            sla: rule.actions.ticket,
+            summary: { ...(nps !== undefined ? { nps } : {}), scores, ...(text ? { text: text.slice(0, 500) } : {}), matched: reasons },
+            ...(contact ? { contact } : {}),
+            ...(response.contactRequest ? { contactRequest: { consent: response.contactRequest.consent, channel: response.contactRequest.channel } } : {}),
+          });
+        }
+        if (rule.actions.notify) {
+          const recipients = responsibleManagers(response.unitId, org, catalog.managers).managers;
+          const notification = alertNotification(
+            { org, organisation: catalog.organisation, survey, unitId: response.unitId, answers: response.answers, contact, dashboardUrl: deps.dashboardUrl },
+            rule,
+            reasons,
+            response.id,
+            recipients,
+            ticketId,
+          );
+          await notifyOnce(notification, deps);
+        }
+      }
+      // A contact request added on the thank-you page travels to the tickets already open for this response.
+      if (response.contactRequest && !previous?.contactRequest && previous) {
+        await deps.queue.send({ type: 'contact-request', responseId: response.id, contactRequest: { consent: response.contactRequest.consent, channel: response.contactRequest.channel } });
+      }
+    } catch (error) {
+      deps.log?.('alert evaluation failed; the record will be retried', { sequenceNumber, error: String(error) });
+      failures.push({ itemIdentifier: sequenceNumber });
+      // Lambda retries from the first failed record, so later records would be redelivered anyway.
+      break;
+    }
+  }
+  return { batchItemFailures: failures };
+}

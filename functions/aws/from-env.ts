@@ -1,0 +1,38 @@
+// Adapters chosen by the environment that topology.ts and the CDK stack (or the local runtime) set.
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TicketMessage } from '../domain/ticket-messages.ts';
+import type { MessageQueue, Notifier, OutboxReader } from '../ports.ts';
+import { commonEnv, queues, tables, topics } from '../topology.ts';
+import { outboxNotifier, snsNotifier } from './notifier.ts';
+import { sqsClient, sqsQueue } from './sqs-queue.ts';
+
+function required(name: string, env: NodeJS.ProcessEnv): string {
+  const value = env[name];
+  if (!value) throw new Error(`Missing environment variable ${name}`);
+  return value;
+}
+
+/** SNS in AWS; the outbox table in the local runtime. */
+export function notifierFromEnv(client: DynamoDBDocumentClient, env: NodeJS.ProcessEnv = process.env): { notifier: Notifier; outbox?: OutboxReader } {
+  const mode = env[commonEnv.notifier];
+  if (mode === 'sns') return { notifier: snsNotifier(new SNSClient({}), required(topics.alerts.envVar, env)) };
+  if (mode === 'outbox') {
+    const outbox = outboxNotifier(client, required(tables.outbox.envVar, env));
+    return { notifier: outbox, outbox };
+  }
+  throw new Error(`${commonEnv.notifier} must be "sns" or "outbox", got ${JSON.stringify(mode)}`);
+}
+
+/** The outbox reader where notifications go to the outbox (local runtime); nothing in AWS. */
+export function outboxFromEnv(client: DynamoDBDocumentClient, env: NodeJS.ProcessEnv = process.env): OutboxReader | undefined {
+  return env[commonEnv.notifier] === 'outbox' ? outboxNotifier(client, required(tables.outbox.envVar, env)) : undefined;
+}
+
+export function ticketQueueFromEnv(env: NodeJS.ProcessEnv = process.env): MessageQueue<TicketMessage> {
+  return sqsQueue<TicketMessage>(sqsClient(env[commonEnv.sqsEndpoint]), required(queues.tickets.envVar, env));
+}
+
+export function dashboardUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env[commonEnv.dashboardUrl] ?? '';
+}

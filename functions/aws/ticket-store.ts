@@ -1,0 +1,129 @@
+// Tickets on DynamoDB: one item per ticket (history inside, optimistic version), listed newest first through the
+// byCreated index; plus small marker items that make notifications happen once.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Ticket } from '../domain/tickets.ts';
+import type { TicketStore } from '../ports.ts';
+
+const LIST_KEY = 'ticket';
+const key = (id: string) => ({ pk: `T#${id}`, sk: 'TICKET' });
+
+function toItem(ticket: Ticket) {
+  return { ...key(ticket.id), listKey: LIST_KEY, ...ticket };
+}
+
+function fromItem(item: Record<string, unknown>): Ticket {
+  const { pk: _pk, sk: _sk, listKey: _listKey, ...ticket } = item;
+  return ticket as unknown as Ticket;
+}
+
+export function dynamoTicketStore(client: DynamoDBDocumentClient, tableName: string): TicketStore {
+  const get = async (id: string) => {
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }));
+    return Item ? fromItem(Item) : undefined;
+  };
+  return {
+    get,
+    async createIfAbsent(ticket) {
+      try {
+        await client.send(new PutCommand({ TableName: tableName, Item: toItem(ticket), ConditionExpression: 'attribute_not_exists(pk)' }));
+        return { created: true, ticket };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = await get(ticket.id);
+        if (!existing) throw error;
+        return { created: false, ticket: existing };
+      }
+    },
+    async save(ticket, expectedVersion) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: toItem(ticket),
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async list(query) {
+      const filters: string[] = [];
+      const values: Record<string, unknown> = { ':list': LIST_KEY };
+      const names: Record<string, string> = {};
+      if (query.state) {
+        filters.push('#state = :state');
+        names['#state'] = 'state';
+        values[':state'] = query.state;
+      }
+      if (query.unitId) {
+        filters.push('contains(unitPath, :unit)');
+        values[':unit'] = query.unitId;
+      }
+      if (query.overdue !== undefined) {
+        filters.push('overdue = :overdue');
+        values[':overdue'] = query.overdue;
+      }
+      const tickets: Ticket[] = [];
+      let startKey = decodeCursor(query.cursor);
+      // DynamoDB applies Limit before the filter, so ask for what is still missing until the page is full.
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'byCreated',
+            KeyConditionExpression: 'listKey = :list',
+            ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+            ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+            ExpressionAttributeValues: values,
+            ScanIndexForward: false,
+            Limit: query.limit - tickets.length,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        tickets.push(...(page.Items ?? []).map(fromItem));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && tickets.length < query.limit);
+      return { tickets, nextCursor: startKey ? Buffer.from(JSON.stringify(startKey)).toString('base64url') : null };
+    },
+    async createdBetween(from, to) {
+      const tickets: Ticket[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'byCreated',
+            KeyConditionExpression: 'listKey = :list AND createdAt BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':list': LIST_KEY, ':from': from, ':to': to },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        tickets.push(...(page.Items ?? []).map(fromItem).filter((t) => t.createdAt < to));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return tickets;
+    },
+    async hasMark(markKey) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { pk: `M#${markKey}`, sk: 'MARK' }, ConsistentRead: true }));
+      return Boolean(Item);
+    },
+    async putMark(markKey) {
+      await client.send(new PutCommand({ TableName: tableName, Item: { pk: `M#${markKey}`, sk: 'MARK', at: new Date().toISOString() } }));
+    },
+  };
+}
+
+function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

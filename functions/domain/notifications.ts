@@ -1,0 +1,129 @@
+// Manager notifications: readable text in the organisation's language, and attributes subscriptions can filter on.
+import type { Answers } from './answers.ts';
+import type { Organisation, OrgTree } from './org.ts';
+import { localize, type Locale, type Survey } from './survey.ts';
+import type { Manager, Ticket } from './tickets.ts';
+
+export interface Notification {
+  /** Deduplication key: the same notification is never sent twice once it has been sent. */
+  key: string;
+  kind: 'alert' | 'escalation' | 'overdue';
+  subject: string;
+  body: string;
+  recipients: Manager[];
+  /** SNS message attributes: unitPath ("hq/east/sh-bund"), unitId, severity, kind, ruleId. */
+  attributes: Record<string, string>;
+}
+
+const TEXT = {
+  zh: {
+    alert: '新预警', escalation: '工单升级', overdue: '工单超时', survey: '问卷', unit: '门店', scores: '评分', comment: '留言',
+    contact: '客户联系方式', why: '触发原因', link: '处理工单', severity: { low: '低', medium: '中', high: '高', critical: '紧急' },
+    escalated: (from: string, to: string) => `首问责任人未在时限内响应，工单已由 ${from} 升级至 ${to}。`,
+    atTop: '已到最高层级，工单已标记为超时。',
+  },
+  en: {
+    alert: 'New alert', escalation: 'Ticket escalated', overdue: 'Ticket overdue', survey: 'Survey', unit: 'Unit', scores: 'Scores', comment: 'Comment',
+    contact: 'Customer contact', why: 'Why', link: 'Handle the ticket', severity: { low: 'low', medium: 'medium', high: 'high', critical: 'critical' },
+    escalated: (from: string, to: string) => `Not handled in time: escalated from ${from} to ${to}.`,
+    atTop: 'Already at the top of the organisation: flagged overdue.',
+  },
+  ru: {
+    alert: 'Новое оповещение', escalation: 'Эскалация заявки', overdue: 'Заявка просрочена', survey: 'Опрос', unit: 'Подразделение', scores: 'Оценки', comment: 'Комментарий',
+    contact: 'Контакт клиента', why: 'Причина', link: 'Открыть заявку', severity: { low: 'низкая', medium: 'средняя', high: 'высокая', critical: 'критическая' },
+    escalated: (from: string, to: string) => `Не обработано вовремя: передано из «${from}» в «${to}».`,
+    atTop: 'Выше передавать некому: заявка помечена как просроченная.',
+  },
+} as const;
+
+const EXCERPT = 200;
+
+export interface AlertContext {
+  org: OrgTree;
+  organisation: Organisation;
+  survey: Survey;
+  unitId: string;
+  answers: Answers;
+  /** Present only when the survey is not anonymous. */
+  contact?: { name?: string; phone?: string; email?: string } | undefined;
+  dashboardUrl: string;
+}
+
+function unitName(org: OrgTree, unitId: string, locale: Locale, fallback: Locale): string {
+  return localize(org.get(unitId)?.name, locale, fallback) || unitId;
+}
+
+function scoreLines(survey: Survey, answers: Answers): { scores: string; text?: string } {
+  const scores = survey.questions
+    .filter((q) => typeof answers[q.id] === 'number')
+    .map((q) => `${q.id} ${answers[q.id]}`)
+    .join(', ');
+  const text = survey.questions
+    .filter((q) => q.type === 'text')
+    .map((q) => answers[q.id])
+    .find((v): v is string => typeof v === 'string' && v.trim().length > 0);
+  return text ? { scores, text: text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text } : { scores };
+}
+
+export function ticketLink(dashboardUrl: string, ticketId: string): string {
+  return `${dashboardUrl.replace(/\/$/, '')}/?view=tickets&ticket=${encodeURIComponent(ticketId)}`;
+}
+
+export function alertNotification(
+  context: AlertContext,
+  rule: { id: string; name: string; severity: Ticket['severity'] },
+  reasons: string[],
+  responseId: string,
+  recipients: Manager[],
+  ticketId: string | undefined,
+): Notification {
+  const locale = context.organisation.defaultLocale;
+  const t = TEXT[locale];
+  const unit = unitName(context.org, context.unitId, locale, locale);
+  const { scores, text } = scoreLines(context.survey, context.answers);
+  const lines = [
+    `${t.survey}: ${localize(context.survey.title, locale, context.survey.defaultLocale)}`,
+    `${t.unit}: ${context.org.lineage(context.unitId).reverse().map((u) => localize(u.name, locale, locale)).join(' › ')}`,
+    `${t.why}: ${rule.name} — ${reasons.join('; ')}`,
+    `${t.scores}: ${scores}`,
+  ];
+  if (text) lines.push(`${t.comment}: ${text}`);
+  if (context.contact) lines.push(`${t.contact}: ${[context.contact.name, context.contact.phone, context.contact.email].filter(Boolean).join(', ')}`);
+  if (ticketId) lines.push(`${t.link}: ${ticketLink(context.dashboardUrl, ticketId)}`);
+  return {
+    key: `alert#${responseId}#${rule.id}`,
+    kind: 'alert',
+    subject: `[${t.severity[rule.severity]}] ${t.alert} · ${unit} · ${rule.name}`,
+    body: lines.join('\n'),
+    recipients,
+    attributes: attributes(context.org, context.unitId, rule.severity, 'alert', rule.id),
+  };
+}
+
+export function escalationNotification(ticket: Ticket, fromUnitId: string, escalated: boolean, org: OrgTree, organisation: Organisation, dashboardUrl: string): Notification {
+  const locale = organisation.defaultLocale;
+  const t = TEXT[locale];
+  const from = unitName(org, fromUnitId, locale, locale);
+  const to = unitName(org, ticket.assignedUnitId, locale, locale);
+  const lines = [
+    escalated ? t.escalated(from, to) : t.atTop,
+    `${t.unit}: ${unitName(org, ticket.unitId, locale, locale)}`,
+    `${t.why}: ${ticket.ruleName} — ${ticket.summary.matched.join('; ')}`,
+  ];
+  if (ticket.summary.text) lines.push(`${t.comment}: ${ticket.summary.text}`);
+  if (ticket.contact) lines.push(`${t.contact}: ${[ticket.contact.name, ticket.contact.phone, ticket.contact.email].filter(Boolean).join(', ')}`);
+  lines.push(`${t.link}: ${ticketLink(dashboardUrl, ticket.id)}`);
+  const kind = escalated ? 'escalation' : 'overdue';
+  return {
+    key: `${kind}#${ticket.id}#${ticket.escalationLevel}`,
+    kind,
+    subject: `[${t.severity[ticket.severity]}] ${escalated ? t.escalation : t.overdue} · ${to} · ${ticket.ruleName}`,
+    body: lines.join('\n'),
+    recipients: ticket.assignees,
+    attributes: attributes(org, ticket.assignedUnitId, ticket.severity, kind, ticket.ruleId),
+  };
+}
+
+function attributes(org: OrgTree, unitId: string, severity: string, kind: string, ruleId: string): Record<string, string> {
+  return { unitPath: org.lineage(unitId).reverse().map((u) => u.id).join('/') || unitId, unitId, severity, kind, ruleId };
+}

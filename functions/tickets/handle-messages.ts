@@ -1,0 +1,100 @@
+// Use case: the tickets queue — open tickets for alerts, check SLAs when they fall due (delayed messages, re-sent until
+// due), escalate up the org tree with a notification, and attach respondents' contact requests.
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { escalationNotification } from '../domain/notifications.ts';
+import { OrgTree } from '../domain/org.ts';
+import { TicketMessage } from '../domain/ticket-messages.ts';
+import { checkSla, dueAt, escalate, openTicket, ticketIdFor, type SlaStage, type Ticket } from '../domain/tickets.ts';
+import type { Catalog, CatalogStore, Clock, MessageQueue, Notifier, TicketStore } from '../ports.ts';
+import { MAX_DELAY_SECONDS } from '../aws/sqs-queue.ts';
+import { notifyOnce } from './notify-once.ts';
+
+export interface TicketDeps {
+  catalog: CatalogStore;
+  tickets: TicketStore;
+  notifier: Notifier;
+  queue: MessageQueue<TicketMessage>;
+  clock: Clock;
+  dashboardUrl: string;
+  log?: (message: string, detail?: Record<string, unknown>) => void;
+}
+
+export async function handleTicketMessages(records: SQSRecord[], deps: TicketDeps): Promise<SQSBatchResponse> {
+  const catalog = await deps.catalog.load();
+  const failures: { itemIdentifier: string }[] = [];
+  for (const record of records) {
+    try {
+      const message = TicketMessage.parse(JSON.parse(record.body));
+      await handleMessage(message, catalog, deps);
+    } catch (error) {
+      // Only this message is retried; after maxReceiveCount it moves to the dead-letter queue.
+      deps.log?.('ticket message failed', { messageId: record.messageId, error: String(error) });
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures: failures };
+}
+
+async function handleMessage(message: TicketMessage, catalog: Catalog, deps: TicketDeps): Promise<void> {
+  const org = new OrgTree(catalog.units);
+  switch (message.type) {
+    case 'open': {
+      const { type: _type, ...input } = message;
+      const { created, ticket } = await deps.tickets.createIfAbsent(openTicket(input, org, catalog.managers, deps.clock.now()));
+      // A retry after a failed send finds the ticket untouched and schedules again; duplicate checks are harmless
+      // (the second one finds its deadline already handled and does nothing).
+      if (created || ticket.history.length === 1) await scheduleChecks(ticket, deps);
+      return;
+    }
+    case 'sla-check':
+      return checkTicketSla(message.ticketId, message.stage, message.dueAt, catalog, deps);
+    case 'contact-request': {
+      for (const rule of catalog.rules) {
+        const ticket = await deps.tickets.get(ticketIdFor(message.responseId, rule.id));
+        if (!ticket || ticket.contactRequest) continue;
+        const at = deps.clock.now().toISOString();
+        const updated: Ticket = {
+          ...ticket,
+          contactRequest: message.contactRequest,
+          updatedAt: at,
+          version: ticket.version + 1,
+          history: [...ticket.history, { at, by: 'respondent', action: 'contact_requested', detail: message.contactRequest.channel }],
+        };
+        if (!(await deps.tickets.save(updated, ticket.version))) throw new Error(`ticket ${ticket.id} changed meanwhile; retrying`);
+      }
+      return;
+    }
+  }
+}
+
+export async function scheduleChecks(ticket: Ticket, deps: Pick<TicketDeps, 'queue' | 'clock'>): Promise<void> {
+  for (const stage of ['acknowledge', 'resolve'] as const) await scheduleCheck(ticket, stage, deps);
+}
+
+async function scheduleCheck(ticket: Ticket, stage: SlaStage, deps: Pick<TicketDeps, 'queue' | 'clock'>): Promise<void> {
+  const due = dueAt(ticket, stage);
+  const seconds = (new Date(due).getTime() - deps.clock.now().getTime()) / 1000;
+  await deps.queue.send({ type: 'sla-check', ticketId: ticket.id, stage, dueAt: due }, Math.min(MAX_DELAY_SECONDS, Math.max(0, seconds)));
+}
+
+async function checkTicketSla(ticketId: string, stage: SlaStage, expectedDue: string, catalog: Catalog, deps: TicketDeps): Promise<void> {
+  const ticket = await deps.tickets.get(ticketId);
+  // A check for a deadline that has since moved (escalated, reopened) is stale: the newer check is already queued.
+  if (!ticket || dueAt(ticket, stage) !== expectedDue) return;
+  const now = deps.clock.now();
+  const decision = checkSla(ticket, stage, now);
+  if (decision.kind === 'satisfied') return;
+  if (decision.kind === 'wait') {
+    // SQS delays at most 15 minutes: a longer SLA hops through several delayed messages.
+    await deps.queue.send({ type: 'sla-check', ticketId, stage, dueAt: expectedDue }, Math.min(MAX_DELAY_SECONDS, decision.seconds));
+    return;
+  }
+  const org = new OrgTree(catalog.units);
+  const result = escalate(ticket, stage, org, catalog.managers, now);
+  // Schedule and notify before saving: a retry after any failure recomputes the same escalation, its notification
+  // (keyed by the missed deadline) is not sent twice, and a check scheduled for an unsaved deadline is dropped as stale.
+  if (result.escalated) await scheduleCheck(result.ticket, stage, deps);
+  const notification = escalationNotification(result.ticket, ticket.assignedUnitId, result.escalated, org, catalog.organisation, deps.dashboardUrl);
+  await notifyOnce({ ...notification, key: `${notification.kind}#${ticketId}#${stage}#${expectedDue}` }, deps);
+  if (!(await deps.tickets.save(result.ticket, ticket.version))) throw new Error(`ticket ${ticketId} changed meanwhile; retrying the SLA check`);
+}
