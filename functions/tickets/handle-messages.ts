@@ -1,6 +1,7 @@
 // Use case: the tickets queue — open tickets for alerts, check SLAs when they fall due (delayed messages, re-sent until
 // due), escalate up the org tree with a notification, and attach respondents' contact requests.
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { ZodError } from 'zod';
 import { escalationNotification } from '../domain/notifications.ts';
 import { OrgTree } from '../domain/org.ts';
 import { TicketMessage } from '../domain/ticket-messages.ts';
@@ -28,7 +29,8 @@ export async function handleTicketMessages(records: SQSRecord[], deps: TicketDep
       await handleMessage(message, catalog, deps);
     } catch (error) {
       // Only this message is retried; after maxReceiveCount it moves to the dead-letter queue.
-      deps.log?.('ticket message failed', { messageId: record.messageId, error: String(error) });
+      const reason = error instanceof ZodError ? `not a ticket message (${error.issues.map((i) => i.path.join('.') || '(body)').join(', ')})` : String(error);
+      deps.log?.('ticket message failed', { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount, error: reason });
       failures.push({ itemIdentifier: record.messageId });
     }
   }

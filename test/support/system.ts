@@ -36,7 +36,7 @@ export async function setupSystem() {
   for (const rule of demoRules) await catalog.putRule(rule);
   for (const [unitId, managers] of Object.entries(demoManagers)) await catalog.putManagers(unitId, managers);
 
-  const api = (await import('../../functions/api/handler.ts')) as { app: Hono };
+  const api = await import('../../functions/api/handler.ts');
   const aggregate = (await import('../../functions/aggregate/handler.ts')) as { handler: StreamHandler };
   const streams = new DynamoDBStreamsClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 

@@ -13,7 +13,7 @@ const OVERRIDE_TTL_MS = 60_000;
 export interface BoardView {
   render(page: BoardPage, now: number): void;
   /** A ticket changed here (an action, or the open details): shown at once and kept over older list answers. */
-  apply(ticket: Ticket): void;
+  apply(ticket: Ticket, rerender?: boolean): void;
   /** Marks the row whose details are open. */
   select(id: string | null): void;
   /** Re-renders the filter buttons from the store. */
@@ -77,9 +77,9 @@ export function createBoardView(
 
   return {
     render,
-    apply(ticket) {
+    apply(ticket, rerender = true) {
       overrides.set(ticket.id, { ticket, at: Date.now() });
-      if (last) render(last, Date.now());
+      if (rerender && last) render(last, Date.now());
     },
     select(id) {
       selected = id;

@@ -1,7 +1,23 @@
-// The live dashboard: loads the organisation and surveys, keeps the filters, polls the pre-aggregated metrics every
-// few seconds and hands the numbers to each view; handles sign-in, API outages and empty periods.
-import { ApiError, createApi, surveyUrl, type Api, type Metrics, type OrgUnit, type Organisation, type ScoreSummary, type Survey, type UnitScore } from './api.ts';
+// The live dashboard: loads the organisation and surveys, keeps the filters, polls every few seconds what the current
+// view shows (the overview's pre-aggregated metrics, or the ticket board with its loop metrics and the open ticket)
+// and hands it to the views; handles sign-in, API outages and empty periods.
+import {
+  ApiError,
+  createApi,
+  surveyUrl,
+  type Api,
+  type LoopMetrics,
+  type Metrics,
+  type OrgUnit,
+  type Organisation,
+  type ScoreSummary,
+  type Survey,
+  type SurveyQuestion,
+  type Ticket,
+  type UnitScore,
+} from './api.ts';
 import type { Session } from './auth.ts';
+import { createBoardView } from './board.ts';
 import type { DashboardConfig } from './config.ts';
 import { byId, setAttr, setText } from './dom.ts';
 import { createFilterBar, type FilterBar } from './filters.ts';
@@ -9,23 +25,58 @@ import { clockTime, dayLabel } from './format.ts';
 import { browserLocale, isLocale, localize, locale, onLocaleChange, setLocale, t, type MessageKey } from './i18n.ts';
 import { createIndicatorView } from './indicators.ts';
 import { renderKpis } from './kpis.ts';
+import { createLoopView } from './loop.ts';
 import { previousWindow, resolveWindow, today, windowDays, type Window } from './periods.ts';
 import { createRankingView, type RankingRow } from './ranking.ts';
 import { indicatorReading, npsReading, rankingReading, trendReading } from './readings.ts';
-import { createFilterStore, savedFilters, savedLocale, type FilterStore, type Filters } from './state.ts';
+import {
+  createFilterStore,
+  isView,
+  openTicketInAddress,
+  savedFilters,
+  savedLocale,
+  setOpenTicketInAddress,
+  type FilterStore,
+  type Filters,
+} from './state.ts';
+import { loadBoard, type BoardPage } from './ticket-model.ts';
+import { createTicketPanel, type QuestionInfo } from './ticket-panel.ts';
 import { createTrendView } from './trend.ts';
 
 const REFRESH_MS = 2500;
 /** The previous window's totals change only when the day rolls over or late answers arrive: fetch them less often. */
 const PREVIOUS_MAX_AGE_MS = 60_000;
 
-interface Snapshot {
+interface OverviewSnapshot {
+  view: 'overview';
   filters: Filters;
   window: Window;
   metrics: Metrics;
   previous: ScoreSummary | null;
   unitScores: UnitScore[];
   rankingParentId: string | null;
+  /** For the open/overdue badge on the tickets tab; null when the loop metrics cannot be had. */
+  loop: LoopMetrics | null;
+}
+
+interface TicketsSnapshot {
+  view: 'tickets';
+  filters: Filters;
+  window: Window;
+  loop: LoopMetrics | null;
+  /** Why there are no loop metrics: the board is still shown. */
+  loopError: string | null;
+  board: BoardPage;
+  /** The ticket open in the details panel, fetched with its history. */
+  detail: { id: string; ticket: Ticket } | { id: string; error: unknown } | null;
+}
+
+type Snapshot = OverviewSnapshot | TicketsSnapshot;
+
+/** What the poller asks the ticket views while fetching. */
+interface TicketHooks {
+  boardWanted(): number;
+  openTicket(): string | null;
 }
 
 export async function startDashboard(config: DashboardConfig, session: Session): Promise<void> {
@@ -47,9 +98,34 @@ export async function startDashboard(config: DashboardConfig, session: Session):
   const org = new OrgIndex(units);
   const todayDay = () => today(organisation.timeZone);
   const store = createFilterStore(initialFilters(savedFilters(), org, surveys));
-  const poller = new Poller(api, session, store, org, todayDay);
-  const views = createViews(config, store, org, surveys, organisation);
+  const unitName = (id: string) => localize(org.get(id)?.name) || id;
+  const questions = questionIndex(surveys);
+
+  const board = createBoardView(store, { unitName, open: (id) => panel.open(id), more: () => poller.refreshNow() });
+  const panel = createTicketPanel({
+    api,
+    unitName,
+    surveyTitle: (id) => localize(surveys.find((s) => s.id === id)?.title),
+    question: (surveyId, questionId) => questions.get(`${surveyId}|${questionId}`) ?? null,
+    changed: (ticket) => {
+      board.apply(ticket);
+      poller.refreshNow(); // loop metrics and the list follow the change
+    },
+    opened: (id) => {
+      board.select(id);
+      setOpenTicketInAddress(id);
+    },
+    authFailed: (error) => void poller.reauthenticate(error.status === 403 ? 'signin.rejected' : 'signin.expired'),
+  });
+  const poller = new Poller(api, session, store, org, todayDay, { boardWanted: () => board.wanted(), openTicket: () => panel.openId() });
+  const loop = createLoopView(
+    { reading: byId('reading-loop'), byUnitCard: byId('byunit-card'), byUnitBody: byId('byunit-body') },
+    unitName,
+    (unitId) => store.set({ unitId }),
+  );
+  const views = createViews(config, store, org, surveys, organisation, { board, panel, loop });
   const filterBar: FilterBar = createFilterBar(store, { units, today: todayDay }, surveys);
+  bindViewSwitch(store);
 
   poller.onData = (snapshot) => views.render(snapshot);
   onLocaleChange(() => {
@@ -58,14 +134,50 @@ export async function startDashboard(config: DashboardConfig, session: Session):
     if (poller.last) views.render(poller.last);
     poller.refreshNow(); // indicator labels come from the API in the chosen language
   });
-  store.subscribe(() => {
+  store.subscribe((filters, previous) => {
     filterBar.render();
+    views.renderStatic();
+    board.renderControls();
+    if (filters.unitId !== previous.unitId || filters.tickets !== previous.tickets || filters.overdue !== previous.overdue) board.resetWanted();
+    if (filters.view !== 'tickets') panel.close();
     poller.refreshNow();
   });
 
   views.renderStatic();
+  board.renderControls();
   document.body.classList.remove('booting');
   poller.start();
+  const linkedTicket = openTicketInAddress();
+  if (linkedTicket && store.get().view === 'tickets') panel.open(linkedTicket);
+}
+
+/** Survey questions by "surveyId|questionId", with the top of their scale, for the scores in a ticket's summary. */
+function questionIndex(surveys: readonly Survey[]): Map<string, QuestionInfo> {
+  const max = (q: SurveyQuestion): number | null =>
+    q.type === 'nps' ? 10 : q.type === 'csat' ? 5 : q.type === 'ces' ? 7 : q.type === 'rating' ? (q.scale ?? null) : null;
+  const index = new Map<string, QuestionInfo>();
+  for (const survey of surveys) {
+    for (const q of survey.questions) {
+      index.set(`${survey.id}|${q.id}`, {
+        get label() {
+          return localize(q.label);
+        },
+        type: q.type,
+        max: max(q),
+      });
+    }
+  }
+  return index;
+}
+
+/** The header's Overview | Tickets links: kept in the address (?view=), opened in place (a new tab still works). */
+function bindViewSwitch(store: FilterStore): void {
+  byId('view-switch').addEventListener('click', (event) => {
+    const view = (event.target as Element).closest<HTMLElement>('[data-view]')?.dataset.view;
+    if (!isView(view) || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    store.set({ view });
+  });
 }
 
 /** Units by id and by parent, for lineage, children and the ranking. */
@@ -112,6 +224,9 @@ function initialFilters(saved: Partial<Filters>, org: OrgIndex, surveys: readonl
     from: saved.from ?? '',
     to: saved.to ?? '',
     granularity: saved.granularity ?? 'day',
+    view: saved.view ?? 'overview',
+    tickets: saved.tickets ?? 'active',
+    overdue: saved.overdue ?? false,
   };
 }
 
@@ -164,6 +279,7 @@ class Poller {
     private readonly store: FilterStore,
     private readonly org: OrgIndex,
     private readonly todayDay: () => string,
+    private readonly tickets: TicketHooks,
   ) {}
 
   start(): void {
@@ -208,8 +324,8 @@ class Poller {
         return;
       }
     } catch (error) {
-      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-        void this.signInAgain(error.status === 403 ? 'signin.rejected' : 'signin.expired');
+      if (isAuthError(error)) {
+        void this.reauthenticate(error.status === 403 ? 'signin.rejected' : 'signin.expired');
         return;
       }
       showBanner(bannerFor(error));
@@ -221,7 +337,9 @@ class Poller {
     }
   }
 
-  private async signInAgain(reason: MessageKey): Promise<void> {
+  /** Shows the sign-in form and resumes polling once signed in again. */
+  async reauthenticate(reason: MessageKey): Promise<void> {
+    if (this.signingIn) return;
     this.signingIn = true;
     clearTimeout(this.timer);
     this.session.signOut();
@@ -236,6 +354,34 @@ class Poller {
   private async fetch(): Promise<Snapshot> {
     const filters = this.store.get();
     const window = resolveWindow(filters.period, filters, this.todayDay());
+    return filters.view === 'tickets' ? this.fetchTickets(filters, window) : this.fetchOverview(filters, window);
+  }
+
+  private async fetchTickets(filters: Filters, window: Window): Promise<TicketsSnapshot> {
+    const openId = this.tickets.openTicket();
+    const [loop, board, detail] = await Promise.all([
+      this.api.loopMetrics({ unitId: filters.unitId, from: window.from, to: window.to }).then(
+        (metrics) => ({ metrics, error: null }),
+        (error: unknown) => {
+          if (isAuthError(error)) throw error;
+          return { metrics: null, error: error instanceof Error ? error.message : String(error) };
+        },
+      ),
+      loadBoard(this.api, { unitId: filters.unitId, filter: filters.tickets, overdueOnly: filters.overdue, wanted: this.tickets.boardWanted() }),
+      openId
+        ? this.api.ticket(openId).then(
+            (ticket) => ({ id: openId, ticket }),
+            (error: unknown) => {
+              if (isAuthError(error)) throw error;
+              return { id: openId, error };
+            },
+          )
+        : null,
+    ]);
+    return { view: 'tickets', filters, window, loop: loop.metrics, loopError: loop.error, board, detail };
+  }
+
+  private async fetchOverview(filters: Filters, window: Window): Promise<OverviewSnapshot> {
     const previous = previousWindow(window);
     const surveyId = filters.surveyId || undefined;
     const rankingParentId = this.org.rankingParent(filters.unitId);
@@ -243,7 +389,7 @@ class Poller {
     const cached = this.previousCache;
     const previousFresh = cached && cached.key === previousKey && Date.now() - cached.at < PREVIOUS_MAX_AGE_MS;
 
-    const [metrics, unitScores, previousTotal] = await Promise.all([
+    const [metrics, unitScores, previousTotal, loop] = await Promise.all([
       this.api.metrics({ surveyId, unitId: filters.unitId, from: window.from, to: window.to, granularity: filters.granularity, locale: locale() }),
       rankingParentId
         ? this.api.unitMetrics({ surveyId, parentId: rankingParentId, from: window.from, to: window.to }).then((r) => r.units)
@@ -253,10 +399,16 @@ class Poller {
         : this.api
             .metrics({ surveyId, unitId: filters.unitId, from: previous.from, to: previous.to, granularity: 'year', locale: locale() })
             .then((m) => (m.total.count > 0 ? m.total : null)),
+      // Only for the badge on the tickets tab: the overview does not depend on it.
+      this.api.loopMetrics({ unitId: filters.unitId, from: window.from, to: window.to }).catch(() => null),
     ]);
     if (!previousFresh) this.previousCache = { key: previousKey, at: Date.now(), total: previousTotal };
-    return { filters, window, metrics, previous: previousTotal, unitScores, rankingParentId };
+    return { view: 'overview', filters, window, metrics, previous: previousTotal, unitScores, rankingParentId, loop };
   }
+}
+
+function isAuthError(error: unknown): error is ApiError {
+  return error instanceof ApiError && (error.status === 401 || error.status === 403);
 }
 
 function setLiveStatus(live: boolean): void {
@@ -272,7 +424,14 @@ function setLiveStatus(live: boolean): void {
   }
 }
 
-function createViews(config: DashboardConfig, store: FilterStore, org: OrgIndex, surveys: readonly Survey[], organisation: Organisation) {
+function createViews(
+  config: DashboardConfig,
+  store: FilterStore,
+  org: OrgIndex,
+  surveys: readonly Survey[],
+  organisation: Organisation,
+  ticketViews: { board: ReturnType<typeof createBoardView>; panel: ReturnType<typeof createTicketPanel>; loop: ReturnType<typeof createLoopView> },
+) {
   const trend = createTrendView(byId('trend-chart'));
   const indicators = createIndicatorView(byId('indicator-body'), byId('radar-chart'), byId('indicators-card'));
   const ranking = createRankingView(
@@ -285,14 +444,59 @@ function createViews(config: DashboardConfig, store: FilterStore, org: OrgIndex,
     if (chartId) setAttr(byId(chartId), 'aria-label', text);
   }
 
+  /** The open/overdue count on the tickets tab. */
+  function renderBadge(loop: LoopMetrics | null): void {
+    const badge = document.querySelector<HTMLElement>('[data-tickets-badge]');
+    if (!badge) return;
+    badge.hidden = !loop || loop.open === 0;
+    setText(badge, loop ? String(loop.open) : '');
+    setAttr(badge, 'data-value', loop ? String(loop.open) : '');
+    setAttr(badge, 'data-tone', loop && loop.overdue > 0 ? 'poor' : 'none');
+    setAttr(badge, 'title', loop ? t('view.ticketsBadge', { open: loop.open, overdue: loop.overdue }) : null);
+  }
+
+  function renderTickets(s: TicketsSnapshot): void {
+    const now = Date.now();
+    const { board, panel, loop } = ticketViews;
+    const period = `${dayLabel(s.window.from)} – ${dayLabel(s.window.to)}`;
+    setText(byId('period-label'), period);
+    setText(byId('loop-period'), period);
+    setLiveStatus(true);
+    renderBadge(s.loop);
+    loop.render(s.loop, s.loopError ?? undefined);
+    if (s.detail && 'ticket' in s.detail) board.apply(s.detail.ticket, false);
+    board.render(s.board, now);
+    if (s.detail && 'ticket' in s.detail) panel.update(s.detail.ticket, now);
+    else if (s.detail) panel.loadFailed(s.detail.id, s.detail.error);
+    else panel.refresh(now);
+  }
+
   return {
     renderStatic(): void {
       const name = localize(organisation.name) || 'OpenCEM';
+      const view = store.get().view;
       setText(byId('org-name'), name);
-      document.title = `${name} · ${t('app.title')} · OpenCEM`;
+      document.title = `${name} · ${t(view === 'tickets' ? 'view.tickets' : 'app.title')} · OpenCEM`;
+      document.body.dataset.view = view;
+      byId('dashboard').hidden = view !== 'overview';
+      byId('tickets-view').hidden = view !== 'tickets';
+      for (const link of byId('view-switch').querySelectorAll<HTMLAnchorElement>('[data-view]')) {
+        const target = link.dataset.view ?? 'overview';
+        const query = new URLSearchParams(location.search);
+        query.set('view', target);
+        query.delete('ticket');
+        setAttr(link, 'href', `?${query.toString()}`);
+        setAttr(link, 'aria-current', target === view ? 'page' : null);
+      }
     },
 
     render(s: Snapshot): void {
+      if (s.view !== store.get().view) return; // an answer for the view just left
+      if (s.view === 'tickets') {
+        renderTickets(s);
+        return;
+      }
+      renderBadge(s.loop);
       const { metrics, filters, window } = s;
       const days = windowDays(window);
       const empty = metrics.total.count === 0;

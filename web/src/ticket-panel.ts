@@ -63,11 +63,10 @@ export function createTicketPanel(deps: TicketPanelDeps): TicketPanel {
   const actions = byId('panel-actions');
   const form = byId<HTMLFormElement>('action-form');
   const formError = byId('form-error');
-  const note = form.querySelector<HTMLTextAreaElement>('[name="note"]');
-  const rootCause = form.querySelector<HTMLSelectElement>('[name="rootCause"]');
-  const assignee = form.querySelector<HTMLSelectElement>('[name="assignee"]');
-  const confirm = form.querySelector<HTMLButtonElement>('[data-confirm]');
-  if (!note || !rootCause || !assignee || !confirm) throw new Error('the ticket form is incomplete');
+  const note = byId<HTMLTextAreaElement>('action-note');
+  const rootCause = byId<HTMLSelectElement>('action-root-cause');
+  const assignee = byId<HTMLSelectElement>('action-assignee');
+  const confirm = byId<HTMLButtonElement>('action-confirm');
   const part = (name: string) => panel.querySelector<HTMLElement>(`[data-panel="${name}"]`) ?? h('span');
 
   let currentId: string | null = null;
