@@ -1,5 +1,5 @@
-// `npm run bench`: figures for the local runtime — capture throughput, submit-to-metrics latency, respondent page
-// size and Lambda bundle sizes. It prints what it measures and asserts nothing about time.
+// `npm run bench`: figures for the local runtime — capture throughput, submit-to-metrics and submit-to-notification
+// latency, tickets per second, respondent page size and Lambda bundle sizes. It prints what it measures and asserts nothing about time.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import { projectRoot, startLocalRuntime } from '../functions/local/runtime.ts';
 const CAPTURE_SECONDS = Number(process.env.BENCH_CAPTURE_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 50);
+const DETRACTORS = Number(process.env.BENCH_DETRACTORS ?? 200);
 
 const units = ['sh-bund', 'hz-westlake', 'gz-tianhe', 'sz-bay'];
 
@@ -96,7 +97,50 @@ async function main() {
     results.submitToMetricsP50Ms = Math.round(percentile(visible, 50));
     results.submitToMetricsP99Ms = Math.round(percentile(visible, 99));
 
-    // 4. Respondent page weight.
+    // 4. The closed loop: from a detractor's submission to the manager notification in the outbox.
+    await runtime.idle();
+    step(`submit-to-notification latency over ${DETRACTORS} detractor responses`);
+    const notified: number[] = [];
+    for (let i = 0; i < DETRACTORS; i++) {
+      const since = new Date(Date.now() - 1).toISOString();
+      const t0 = performance.now();
+      const res = await fetch(`${runtime.url}/api/v1/responses`, { method: 'POST', headers, body: JSON.stringify({ surveyId: 'hotel-stay', unitId: units[i % units.length], answers: { nps: i % 7 } }) });
+      const { id } = (await res.json()) as { id: string };
+      for (;;) {
+        const { entries } = (await (await fetch(`${runtime.url}/api/v1/outbox?since=${since}`, { headers })).json()) as { entries: { key: string }[] };
+        if (entries.some((e) => e.key === `alert#${id}#detractor`)) break;
+        if (performance.now() - t0 > 10_000) throw new Error('a detractor was not notified within 10 s');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      notified.push(performance.now() - t0);
+    }
+    notified.sort((a, b) => a - b);
+    results.submitToNotificationP50Ms = Math.round(percentile(notified, 50));
+    results.submitToNotificationP99Ms = Math.round(percentile(notified, 99));
+
+    // 5. Tickets per second: a burst of detractors, until every one of them has its ticket.
+    await runtime.idle();
+    const ticketsBefore = ((await (await fetch(`${runtime.url}/api/v1/loop-metrics`, { headers })).json()) as { total: number }).total;
+    step(`ticket throughput: ${DETRACTORS} detractors from ${CONCURRENCY} clients`);
+    const burstStart = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let i = next++; i < DETRACTORS; i = next++) {
+          const res = await fetch(`${runtime.url}/api/v1/responses`, { method: 'POST', headers, body: JSON.stringify({ surveyId: 'hotel-stay', unitId: units[i % units.length], answers: { nps: 2 } }) });
+          await res.arrayBuffer();
+        }
+      }),
+    );
+    for (;;) {
+      const { total } = (await (await fetch(`${runtime.url}/api/v1/loop-metrics`, { headers })).json()) as { total: number };
+      if (total >= ticketsBefore + DETRACTORS) break;
+      if (performance.now() - burstStart > 60_000) throw new Error('tickets did not all open within 60 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    results.ticketsCreatedPerSecond = Math.round(DETRACTORS / ((performance.now() - burstStart) / 1000));
+
+    // 6. Respondent page weight.
     const page = Buffer.from(await (await fetch(`${runtime.url}/s/hotel-stay?unit=sh-bund&lang=zh`)).arrayBuffer());
     results.surveyPageBytes = page.length;
     results.surveyPageGzipBytes = gzipSync(page).length;
@@ -104,7 +148,7 @@ async function main() {
     await runtime.stop();
   }
 
-  // 5. Lambda bundle sizes, bundled as the CDK stack bundles them.
+  // 7. Lambda bundle sizes, bundled as the CDK stack bundles them.
   const outDir = path.join(os.tmpdir(), `opencem-bench-bundles-${process.pid}`);
   for (const [name, spec] of Object.entries(functions)) {
     step(`bundling ${name}`);

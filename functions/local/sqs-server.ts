@@ -683,6 +683,7 @@ class Queue {
   private timerAt = Number.POSITIVE_INFINITY;
   private readonly waiters: Waiter[] = [];
   private closed = false;
+  private warnedNoDlq = false;
 
   constructor(
     private readonly engine: Engine,
@@ -915,8 +916,9 @@ class Queue {
     if (!policy || message.receiveCount < policy.maxReceiveCount) return false;
     const target = this.engine.queueByArn(policy.deadLetterTargetArn);
     if (!target) {
-      // SQS keeps delivering when the DLQ is gone; so do we, and say why.
-      this.engine.log(`${this.name}: dead-letter queue ${policy.deadLetterTargetArn} does not exist; message ${message.id} stays`);
+      // SQS keeps delivering when the DLQ is gone; so do we, and say why (once, not per receive).
+      if (!this.warnedNoDlq) this.engine.log(`${this.name}: dead-letter queue ${policy.deadLetterTargetArn} does not exist; spent messages stay`);
+      this.warnedNoDlq = true;
       return false;
     }
     this.messages.delete(message.id);

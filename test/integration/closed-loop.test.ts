@@ -172,6 +172,32 @@ describe('SLA escalation (PT3S to acknowledge)', () => {
   }, 20_000);
 });
 
+describe('detractor recovery on the thank-you page', () => {
+  it('offers "may we contact you?" after a detractor answer and puts the consent on the ticket; everyone gets the review link', async () => {
+    const form = new URLSearchParams({ lang: 'en', unit: 'hz-westlake', q_nps: '2', q_comment: 'Cold shower' });
+    const posted = await fetch(`${runtime.url}/s/hotel-stay`, { method: 'POST', body: form, redirect: 'manual' });
+    expect(posted.status).toBe(303);
+    const thanksUrl = posted.headers.get('location') ?? '';
+    const responseId = new URL(thanksUrl, runtime.url).searchParams.get('r') ?? '';
+    const thanks = await (await fetch(`${runtime.url}${thanksUrl}`)).text();
+    expect(thanks).toContain('May we contact you');
+    expect(thanks).toContain('data-review-link');
+
+    const ticketId = ticketIdFor(responseId, 'detractor');
+    await expect.poll(async () => (await ticket(ticketId)).status, { timeout: 5_000 }).toBe(200);
+    const consent = await fetch(`${runtime.url}/s/hotel-stay/thanks`, { method: 'POST', body: new URLSearchParams({ r: responseId, lang: 'en', consent: 'yes', channel: 'sms' }) });
+    expect(await consent.text()).toContain('will contact you');
+    await expect.poll(async () => ((await ticket(ticketId)).body as unknown as { contactRequest?: { channel: string } }).contactRequest?.channel, { timeout: 5_000 }).toBe('sms');
+    expect((await ticket(ticketId)).body.history.map((h) => h.action)).toContain('contact_requested');
+
+    // A promoter is not asked for a call-back, but is invited to share a review.
+    const promoter = await fetch(`${runtime.url}/s/hotel-stay`, { method: 'POST', body: new URLSearchParams({ lang: 'en', q_nps: '10' }), redirect: 'manual' });
+    const promoterThanks = await (await fetch(`${runtime.url}${promoter.headers.get('location')}`)).text();
+    expect(promoterThanks).not.toContain('May we contact you');
+    expect(promoterThanks).toContain('data-review-link');
+  });
+});
+
 describe('ticket workflow over the API', () => {
   it('refuses an invalid transition with 409 naming the allowed ones, and records who did what', async () => {
     const responseId = await submit({ surveyId: 'hotel-stay', unitId: 'gz-tianhe', answers: { nps: 0 } });

@@ -244,6 +244,8 @@ const en = {
   'history.reassign': 'Reassigned',
   'history.escalate': 'Escalated',
   'history.notify': 'Notified',
+  'history.overdue': 'Deadline missed',
+  'history.contact_requested': 'Customer asked to be contacted',
   'history.system': 'system',
 };
 
@@ -490,6 +492,8 @@ const zh: Messages = {
   'history.reassign': '转派',
   'history.escalate': '升级',
   'history.notify': '已通知',
+  'history.overdue': '已超时',
+  'history.contact_requested': '客户请求联系',
   'history.system': '系统',
 };
 
@@ -733,6 +737,8 @@ const ru: Messages = {
   'history.reassign': 'Передано',
   'history.escalate': 'Эскалация',
   'history.notify': 'Уведомление',
+  'history.overdue': 'Срок пропущен',
+  'history.contact_requested': 'Клиент просит связаться',
   'history.system': 'система',
 };
 

@@ -498,8 +498,9 @@ export function createTicketPanel(deps: TicketPanelDeps): TicketPanel {
         noteEl.hidden = !entry.note;
         setText(noteEl, entry.note ?? '');
         const detail = q('.h-detail');
+        const causeKey = `rootCause.${entry.detail ?? ''}`;
         detail.hidden = !entry.detail;
-        setText(detail, entry.detail ?? '');
+        setText(detail, entry.action === 'resolve' && hasMessage(causeKey) ? t(causeKey) : (entry.detail ?? ''));
       },
     );
   }
