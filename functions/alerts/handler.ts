@@ -14,6 +14,7 @@ const deps = {
   tickets: dynamoTicketStore(client, names.tickets),
   notifier: notifierFromEnv(client).notifier,
   queue: ticketQueueFromEnv(),
+  clock: systemClock,
   dashboardUrl: dashboardUrlFromEnv(),
   log: (message: string, detail?: Record<string, unknown>) => console.log(JSON.stringify({ level: 'warn', fn: 'alerts', message, ...detail })),
 };

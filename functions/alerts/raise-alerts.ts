@@ -8,7 +8,10 @@ import { alertNotification } from '../domain/notifications.ts';
 import { OrgTree } from '../domain/org.ts';
 import type { TicketMessage } from '../domain/ticket-messages.ts';
 import { responsibleManagers, ticketIdFor } from '../domain/tickets.ts';
-import type { CatalogStore, MessageQueue, Notifier, StoredResponse, TicketStore } from '../ports.ts';
+import type { CatalogStore, Clock, MessageQueue, Notifier, StoredResponse, TicketStore } from '../ports.ts';
+
+/** Responses older than this when they reach the rules (imports, backfills, demo history) raise no alerts. */
+export const MAX_ALERT_AGE_HOURS = 24;
 import { notifyOnce } from '../tickets/notify-once.ts';
 
 export interface RaiseAlertsDeps {
@@ -16,6 +19,7 @@ export interface RaiseAlertsDeps {
   tickets: TicketStore;
   notifier: Notifier;
   queue: MessageQueue<TicketMessage>;
+  clock: Clock;
   dashboardUrl: string;
   log?: (message: string, detail?: Record<string, unknown>) => void;
 }
@@ -39,6 +43,8 @@ export async function raiseAlerts(records: DynamoDBRecord[], deps: RaiseAlertsDe
     try {
       const response = image(record, 'NewImage');
       if (!response?.id || !response.answers) continue; // not a response (or a removal): nothing to alert on
+      const ageHours = (deps.clock.now().getTime() - new Date(response.submittedAt).getTime()) / 3_600_000;
+      if (ageHours > MAX_ALERT_AGE_HOURS) continue; // nobody can recover a stay from months ago: no pager for history
       const previous = record.eventName === 'MODIFY' ? image(record, 'OldImage') : undefined;
       const survey = catalog.surveys.find((s) => s.id === response.surveyId);
       if (!survey) throw new Error(`response ${response.id} names unknown survey ${response.surveyId}`);

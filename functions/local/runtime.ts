@@ -12,7 +12,10 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Hono } from 'hono';
-import type { StoredResponse } from '../ports.ts';
+import { systemClock, type StoredResponse } from '../ports.ts';
+import { dynamoTicketStore } from '../aws/ticket-store.ts';
+import { ticketQueueFromEnv } from '../aws/from-env.ts';
+import { scheduleChecks } from '../tickets/handle-messages.ts';
 import { dynamoCatalogStore } from '../aws/catalog-store.ts';
 import { documentClient } from '../aws/dynamodb.ts';
 import { commonEnv, functions, queueConsumers, queues, streamConsumers, tableEnv } from '../topology.ts';
@@ -139,6 +142,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       stops.push(() => mapping.stop());
     }
     log(`consumers running: ${mappings.length} on table streams, ${queueMappings.length} on queues`);
+    if (!firstStart) await rescheduleSlaChecks(client, names.tickets, log);
     const idle = async () => {
       // Streams first: they feed the queues.
       await Promise.all(mappings.map((m) => m.idle()));
@@ -184,6 +188,27 @@ async function loadOrCreateToken(dataDir: string | null): Promise<string> {
   const token = randomBytes(18).toString('base64url');
   if (file) await writeFile(file, `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+/**
+ * The local queues live in memory, so delayed SLA checks do not survive a restart: schedule them again for every
+ * unfinished ticket (a duplicate check is harmless — it finds its deadline handled and does nothing).
+ */
+async function rescheduleSlaChecks(client: DynamoDBDocumentClient, tableName: string, log: (line: string) => void) {
+  const store = dynamoTicketStore(client, tableName);
+  const queue = ticketQueueFromEnv();
+  let cursor: string | undefined;
+  let count = 0;
+  do {
+    const page = await store.list({ limit: 200, cursor });
+    for (const ticket of page.tickets) {
+      if (ticket.state === 'resolved' || ticket.state === 'closed') continue;
+      await scheduleChecks(ticket, { queue, clock: systemClock });
+      count += 1;
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  if (count) log(`SLA checks rescheduled for ${count} unfinished ticket(s)`);
 }
 
 /** Writes the demo responses in batches of 25 (they are new, so no per-item condition is needed). */

@@ -244,6 +244,7 @@ describe('failures', () => {
       tickets: dynamoTicketStore(doc, process.env[tables.tickets.envVar] as string),
       notifier: flakyNotifier,
       queue: sqsQueue<TicketMessage>(sqsClient(process.env.SQS_ENDPOINT), process.env[queues.tickets.envVar] as string),
+      clock: systemClock,
       dashboardUrl: runtime.url,
     };
     const response: StoredResponse = { id: 'fault-injected-response-1', surveyId: 'hotel-stay', unitId: 'sh-bund', locale: 'zh', channel: 'api', personal: false, answers: { nps: 2 }, submittedAt: new Date().toISOString() };
@@ -255,6 +256,12 @@ describe('failures', () => {
     await runtime.idle();
     expect((await ticket(ticketIdFor(response.id, 'detractor'))).status).toBe(200);
     expect((await outbox()).filter((e) => e.key === `alert#${response.id}#detractor`)).toHaveLength(1);
+
+    // History (an import, a backfill) pages nobody.
+    const old: StoredResponse = { ...response, id: 'imported-last-quarter-1', submittedAt: new Date(Date.now() - 30 * 86_400_000).toISOString() };
+    expect((await raiseAlerts([{ eventName: 'INSERT', dynamodb: { SequenceNumber: '43', NewImage: marshall(old) as never } }], deps)).batchItemFailures).toEqual([]);
+    await runtime.idle();
+    expect((await ticket(ticketIdFor(old.id, 'detractor'))).status).toBe(404);
   });
 
   it('moves a poison ticket message to the dead-letter queue after maxReceiveCount without blocking the others', async () => {

@@ -46,7 +46,11 @@ export function createLoopView(
         const valueEl = card?.querySelector<HTMLElement>(`[data-loop="${key}"]`);
         if (!card || !valueEl) continue;
         const value = metrics ? spec.value(metrics) : null;
-        setText(valueEl, value === null ? '—' : spec.text(value));
+        const text = value === null ? '—' : spec.text(value);
+        if (valueEl.textContent !== text) {
+          // Numbers large, their units ("h", "min", "%") small, as in the overview's cards.
+          valueEl.replaceChildren(...text.split(/(\d+)/).filter(Boolean).map((piece) => (/^\d+$/.test(piece) ? piece : h('small', { class: 'unit' }, piece))));
+        }
         setAttr(valueEl, 'data-value', value === null ? '' : String(value));
         setAttr(card, 'data-tone', spec.tone(value));
       }
