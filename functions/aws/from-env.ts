@@ -2,7 +2,10 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TicketMessage } from '../domain/ticket-messages.ts';
-import type { MessageQueue, Notifier, OutboxReader } from '../ports.ts';
+import { systemClock, type MessageQueue, type Notifier, type OutboxReader } from '../ports.ts';
+import { cachedCatalog, dynamoCatalogStore } from './catalog-store.ts';
+import { documentClient, tableNamesFromEnv } from './dynamodb.ts';
+import { dynamoTicketStore } from './ticket-store.ts';
 import { commonEnv, queues, tables, topics } from '../topology.ts';
 import { outboxNotifier, snsNotifier } from './notifier.ts';
 import { sqsClient, sqsQueue } from './sqs-queue.ts';
@@ -35,4 +38,19 @@ export function ticketQueueFromEnv(env: NodeJS.ProcessEnv = process.env): Messag
 
 export function dashboardUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return env[commonEnv.dashboardUrl] ?? '';
+}
+
+/** What the closed-loop functions (alerts, tickets) share: catalog, tickets, notifier, tickets queue, clock, links. */
+export function closedLoopDepsFromEnv(functionName: string) {
+  const client = documentClient();
+  const names = tableNamesFromEnv(['catalog', 'tickets']);
+  return {
+    catalog: cachedCatalog(dynamoCatalogStore(client, names.catalog), 10_000, systemClock),
+    tickets: dynamoTicketStore(client, names.tickets),
+    notifier: notifierFromEnv(client).notifier,
+    queue: ticketQueueFromEnv(),
+    clock: systemClock,
+    dashboardUrl: dashboardUrlFromEnv(),
+    log: (message: string, detail?: Record<string, unknown>) => console.log(JSON.stringify({ level: 'warn', fn: functionName, message, ...detail })),
+  };
 }

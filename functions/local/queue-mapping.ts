@@ -54,7 +54,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttribute, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
-import { setTimeout as delay } from 'node:timers/promises';
+import { errorText, sleep, withTimeout } from './mapping-support.ts';
 import type { QueueTrigger } from '../topology.ts';
 
 export type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
@@ -171,7 +171,7 @@ class Mapping {
     this.pollers = Array.from({ length: this.options.concurrency ?? 2 }, (_, index) =>
       this.poll().catch((error: unknown) => {
         // Only a bug gets here (every expected error is handled in place); stop this poller loudly rather than spin.
-        this.log(`poller ${index} stopped after an unexpected error: ${message(error)}`);
+        this.log(`poller ${index} stopped after an unexpected error: ${errorText(error)}`);
       }),
     );
   }
@@ -205,7 +205,7 @@ class Mapping {
           // receive returns; so "nothing in flight, and not busy afterwards" leaves no gap for work to hide in.
           if (visible === 0 && inFlight === 0 && (!includeDelayed || delayed === 0) && this.busy === 0) return;
         } catch (error) {
-          last = `GetQueueAttributes failed: ${message(error)}`;
+          last = `GetQueueAttributes failed: ${errorText(error)}`;
         }
       }
       if (Date.now() > deadline) {
@@ -272,7 +272,7 @@ class Mapping {
         return Messages;
       } catch (error) {
         if (this.stopped) break;
-        const text = `ReceiveMessage failed: ${message(error)}`;
+        const text = `ReceiveMessage failed: ${errorText(error)}`;
         if (text !== this.lastError) this.log(`${text} (retrying)`); // once per distinct error, not per poll
         this.lastError = text;
         await sleep(Math.min(100 * 2 ** failures, 2_000), this.stopping.signal);
@@ -303,7 +303,7 @@ class Mapping {
     try {
       response = await withTimeout(handler(event), timeoutSeconds);
     } catch (error) {
-      return { ok: false, failed: 'all', error: message(error) };
+      return { ok: false, failed: 'all', error: errorText(error) };
     } finally {
       this.running--;
     }
@@ -362,11 +362,11 @@ class Mapping {
         return (await call()).Failed ?? [];
       } catch (error) {
         if (attempt >= attempts) {
-          this.log(`${operation} failed: ${message(error)}; the messages will come back after their visibility timeout`);
+          this.log(`${operation} failed: ${errorText(error)}; the messages will come back after their visibility timeout`);
           return 'all';
         }
         // Not cut short by stop(): these calls finish the work of a batch that has already run.
-        await delay(100 * 2 ** attempt);
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
       }
     }
   }
@@ -418,31 +418,3 @@ function size(message: Message): number {
   return bytes;
 }
 
-async function withTimeout<T>(work: Promise<T>, seconds: number | undefined): Promise<T> {
-  if (seconds === undefined) return work;
-  const timer = new AbortController();
-  try {
-    return await Promise.race([
-      work,
-      delay(seconds * 1000, undefined, { signal: timer.signal }).then(() => {
-        throw new Error(`Task timed out after ${seconds} seconds`);
-      }),
-    ]);
-  } finally {
-    timer.abort();
-  }
-}
-
-/** Resolves after `ms`, or at once when the mapping stops. */
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return;
-  try {
-    await delay(ms, undefined, { signal });
-  } catch {
-    // aborted: the mapping is stopping
-  }
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
-}

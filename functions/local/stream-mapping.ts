@@ -59,7 +59,7 @@ import {
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { errorText, sleep, withTimeout } from './mapping-support.ts';
 import type { StreamEventName, StreamTrigger } from '../topology.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
@@ -281,7 +281,7 @@ class Mapping {
 
   /** Serialised: each call runs one full discovery that starts after the previous one ended. */
   discover(): Promise<void> {
-    this.discoveries = this.discoveries.then(() => this.discoverOnce()).catch((error: unknown) => this.log(`shard discovery failed: ${message(error)}`));
+    this.discoveries = this.discoveries.then(() => this.discoverOnce()).catch((error: unknown) => this.log(`shard discovery failed: ${errorText(error)}`));
     return this.discoveries;
   }
 
@@ -401,7 +401,7 @@ class ShardWorker {
     this.opened = new Promise<void>((done) => (markOpened = done));
     this.done = this.run(markOpened).catch((error: unknown) => {
       // Only a bug gets here (every expected error is handled in place); stop this shard loudly rather than spin.
-      this.mapping.log(`shard ${this.shardId} stopped after an unexpected error: ${message(error)}`);
+      this.mapping.log(`shard ${this.shardId} stopped after an unexpected error: ${errorText(error)}`);
       this.state = 'finished';
     }).finally(markOpened);
   }
@@ -456,7 +456,7 @@ class ShardWorker {
         return ShardIterator;
       } catch (error) {
         if (error instanceof ResourceNotFoundException) return undefined;
-        if (error instanceof TrimmedDataAccessException || (sequenceNumber && /sequence ?number/i.test(message(error)))) {
+        if (error instanceof TrimmedDataAccessException || (sequenceNumber && /sequence ?number/i.test(errorText(error)))) {
           this.mapping.log(`shard ${this.shardId}: position ${sequenceNumber ?? type} is no longer in the stream (trimmed); records after it are lost, restarting at TRIM_HORIZON`);
           type = 'TRIM_HORIZON';
           sequenceNumber = undefined;
@@ -542,7 +542,7 @@ class ShardWorker {
   }
 
   private async pauseAfterError(operation: string, error: unknown, failures: number): Promise<void> {
-    const text = `${operation} failed: ${message(error)}`;
+    const text = `${operation} failed: ${errorText(error)}`;
     if (text !== this.lastError) this.mapping.log(`shard ${this.shardId}: ${text} (retrying)`); // once per distinct error, not per poll
     this.lastError = text;
     await sleep(Math.min(100 * 2 ** failures, 2_000), this.mapping.stopping.signal);
@@ -565,7 +565,7 @@ class ShardWorker {
       await this.mapping.checkpoints.save(this.shardId, sequenceNumber);
     } catch (error) {
       // Processing goes on from memory; the worst case is redelivery after a restart, which handlers must tolerate anyway.
-      this.mapping.log(`shard ${this.shardId}: could not save checkpoint ${sequenceNumber}: ${message(error)}`);
+      this.mapping.log(`shard ${this.shardId}: could not save checkpoint ${sequenceNumber}: ${errorText(error)}`);
     }
   }
 
@@ -667,7 +667,7 @@ class ShardWorker {
     try {
       response = await withTimeout(handler(event), timeoutSeconds);
     } catch (error) {
-      return { ok: false, failedAt: 0, error: message(error) };
+      return { ok: false, failedAt: 0, error: errorText(error) };
     }
     const failures = response?.batchItemFailures;
     if (!failures || failures.length === 0) return { ok: true };
@@ -705,7 +705,7 @@ class ShardWorker {
         } catch (error) {
           // Lambda keeps retrying a destination it cannot reach rather than lose the record's trace; so do we, a few times.
           if (failures >= 4) {
-            this.mapping.log(`on-failure destination rejected ${records.length} record(s) ${range}: ${message(error)}; dropping them`);
+            this.mapping.log(`on-failure destination rejected ${records.length} record(s) ${range}: ${errorText(error)}; dropping them`);
             break;
           }
           await sleep(this.mapping.retryDelay(failures + 1), this.mapping.stopping.signal);
@@ -772,31 +772,3 @@ function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-async function withTimeout<T>(work: Promise<T>, seconds: number | undefined): Promise<T> {
-  if (seconds === undefined) return work;
-  const timer = new AbortController();
-  try {
-    return await Promise.race([
-      work,
-      delay(seconds * 1000, undefined, { signal: timer.signal }).then(() => {
-        throw new Error(`Task timed out after ${seconds} seconds`);
-      }),
-    ]);
-  } finally {
-    timer.abort();
-  }
-}
-
-/** Resolves after `ms`, or at once when the mapping stops. */
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return;
-  try {
-    await delay(ms, undefined, { signal });
-  } catch {
-    // aborted: the mapping is stopping
-  }
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
-}
