@@ -17,7 +17,7 @@ import {
   type UnitScore,
 } from './api.ts';
 import type { Session } from './auth.ts';
-import { createBoardView } from './board.ts';
+import { createBoardView, type BoardView } from './board.ts';
 import type { DashboardConfig } from './config.ts';
 import { byId, setAttr, setText } from './dom.ts';
 import { createFilterBar, type FilterBar } from './filters.ts';
@@ -25,7 +25,7 @@ import { clockTime, dayLabel } from './format.ts';
 import { browserLocale, isLocale, localize, locale, onLocaleChange, setLocale, t, type MessageKey } from './i18n.ts';
 import { createIndicatorView } from './indicators.ts';
 import { renderKpis } from './kpis.ts';
-import { createLoopView } from './loop.ts';
+import { createLoopView, type LoopView } from './loop.ts';
 import { previousWindow, resolveWindow, today, windowDays, type Window } from './periods.ts';
 import { createRankingView, type RankingRow } from './ranking.ts';
 import { indicatorReading, npsReading, rankingReading, trendReading } from './readings.ts';
@@ -40,7 +40,7 @@ import {
   type Filters,
 } from './state.ts';
 import { loadBoard, type BoardPage } from './ticket-model.ts';
-import { createTicketPanel, type QuestionInfo } from './ticket-panel.ts';
+import { createTicketPanel, type QuestionInfo, type TicketPanel } from './ticket-panel.ts';
 import { createTrendView } from './trend.ts';
 
 const REFRESH_MS = 2500;
@@ -157,13 +157,21 @@ function questionIndex(surveys: readonly Survey[]): Map<string, QuestionInfo> {
     q.type === 'nps' ? 10 : q.type === 'csat' ? 5 : q.type === 'ces' ? 7 : q.type === 'rating' ? (q.scale ?? null) : null;
   const index = new Map<string, QuestionInfo>();
   for (const survey of surveys) {
-    for (const q of survey.questions) {
+    // The indicator a question measures names it shortly, when the question is the only one scored on it.
+    const scoredPerNode = new Map<string, number>();
+    for (const q of survey.questions) if (max(q) !== null) scoredPerNode.set(q.nodeId, (scoredPerNode.get(q.nodeId) ?? 0) + 1);
+    for (const [order, q] of survey.questions.entries()) {
+      const node = scoredPerNode.get(q.nodeId) === 1 ? survey.indicatorTree.find((n) => n.id === q.nodeId) : undefined;
       index.set(`${survey.id}|${q.id}`, {
         get label() {
+          return localize(node?.label) || localize(q.label);
+        },
+        get text() {
           return localize(q.label);
         },
         type: q.type,
         max: max(q),
+        order,
       });
     }
   }
@@ -430,7 +438,7 @@ function createViews(
   org: OrgIndex,
   surveys: readonly Survey[],
   organisation: Organisation,
-  ticketViews: { board: ReturnType<typeof createBoardView>; panel: ReturnType<typeof createTicketPanel>; loop: ReturnType<typeof createLoopView> },
+  ticketViews: { board: BoardView; panel: TicketPanel; loop: LoopView },
 ) {
   const trend = createTrendView(byId('trend-chart'));
   const indicators = createIndicatorView(byId('indicator-body'), byId('radar-chart'), byId('indicators-card'));

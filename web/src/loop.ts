@@ -57,7 +57,7 @@ export function createLoopView(
       setText(elements.reading, metrics ? loopReading(metrics) : error ? t('loop.unavailable', { message: error }) : '');
 
       const rows = [...(metrics?.byUnit ?? [])].sort((a, b) => b.overdue - a.overdue || b.open - a.open || b.total - a.total);
-      elements.byUnitCard.hidden = rows.length === 0;
+      elements.byUnitCard.hidden = rows.every((r) => r.total === 0);
       syncList(
         elements.byUnitBody,
         rows,

@@ -7,15 +7,28 @@
 //                (absent → same-origin API with the local admin token)
 // - auth.ts      bearer token: "#token=…" in the address or the sign-in form (token mode), Cognito InitiateAuth
 //                USER_PASSWORD_AUTH → IdToken (cognito mode); a 401 brings the sign-in form back
-// - api.ts       /api/v1/org/units, /api/v1/surveys, /api/v1/metrics, /api/v1/metrics/units
-// - state.ts     filters (survey, unit, period, granularity) and language, kept in localStorage and in the address
-// - dashboard.ts polling every 2.5 s (the API reads pre-aggregated counters), error/empty states, wiring of the views
-// - views        filters.ts, kpis.ts, trend.ts, indicators.ts, ranking.ts; readings.ts writes the one-line reading under
-//                each chart; i18n.ts holds every text in zh, en and ru
+// - api.ts       /api/v1/org/units, /api/v1/surveys, /api/v1/metrics, /api/v1/metrics/units; tickets, their actions and
+//                /api/v1/loop-metrics
+// - state.ts     view (?view=overview|tickets), filters (survey, unit, period, granularity, ticket state, overdue) and
+//                language, kept in localStorage and in the address (the view and an open ?ticket= only in the address)
+// - dashboard.ts polling every 2.5 s what the current view shows, error/empty states, wiring of the views
+// - overview     filters.ts, kpis.ts, trend.ts, indicators.ts, ranking.ts
+// - tickets      loop.ts (closed-loop cards), board.ts (the ticket list), ticket-panel.ts (one ticket and its actions);
+//                ticket-model.ts (filters, paging, newer-copy rule), sla.ts and durations.ts (deadlines and lengths of
+//                time in words) are pure
+// - words        readings.ts writes the one-line reading under each chart and the loop cards; i18n.ts holds every
+//                text in zh, en and ru
 //
 // Hooks for end-to-end tests: [data-kpi="count"] (text and data-value hold the raw response count; also nps, csat,
 // ces), [data-locale="zh|en|ru"] buttons (html[lang] follows), #unit-select (a native <select> of unit ids),
 // #survey-select, #period-select, [data-granularity], ranking rows [data-unit-id] (click drills down), #signin-form.
+// Tickets: #view-switch [data-view="tickets"] (or ?view=tickets; ?ticket=<id> opens one), [data-loop="open|overdue|
+// ttA|ttR|withinSla|escalations"] with data-value, #ticket-filter [data-ticket-filter="active|open|…|all"],
+// #overdue-only, rows #ticket-list [data-ticket-id][data-state][data-overdue] (click opens the panel), the panel
+// #ticket-panel[data-open-ticket][data-state][data-loaded="true"] with button[data-action="acknowledge|start|resolve|
+// comment|reassign|close|reopen"] (only those allowed), #action-form with #action-root-cause, #action-assignee,
+// #action-note and #action-confirm, errors in #panel-error (API) and #form-error (missing input), the history
+// #ticket-history li[data-history-action][data-at], #panel-close (or Escape).
 import { startDashboard } from './dashboard.ts';
 import { loadConfig } from './config.ts';
 import { createSession } from './auth.ts';

@@ -11,10 +11,15 @@ import { ageText, slaStatus, slaText } from './sla.ts';
 import { isNewer } from './ticket-model.ts';
 
 export interface QuestionInfo {
+  /** Short: the indicator the question measures ("Check-in"). */
   label: string;
+  /** The question as the customer read it. */
+  text: string;
   type: string;
   /** Top of the scale (10 for NPS, 5 for CSAT, 7 for CES), or null when unknown. */
   max: number | null;
+  /** Position in the survey, so scores read in the order the customer answered. */
+  order: number;
 }
 
 export interface TicketPanelDeps {
@@ -74,8 +79,14 @@ export function createTicketPanel(deps: TicketPanelDeps): TicketPanel {
   let formAction: TicketAction | null = null;
   let sending = false;
   let returnFocus: HTMLElement | null = null;
+  /** A draft's assignee, chosen before this ticket's assignees are listed in the select. */
+  let pendingAssignee = '';
   /** Unsent form input per ticket, so looking at another ticket does not throw it away. */
   const drafts = new Map<string, Draft>();
+
+  // On wide screens the panel opens under the sticky header, so views, language and sign-out stay at hand.
+  const topbar = document.querySelector<HTMLElement>('.topbar');
+  if (topbar) new ResizeObserver(() => document.documentElement.style.setProperty('--topbar-h', `${topbar.offsetHeight}px`)).observe(topbar);
 
   byId('panel-close').addEventListener('click', () => close());
   document.addEventListener('keydown', (event) => {
@@ -167,6 +178,7 @@ export function createTicketPanel(deps: TicketPanelDeps): TicketPanel {
     note.value = draft?.note ?? '';
     rootCause.value = draft?.rootCause ?? '';
     assignee.value = draft?.assignee ?? '';
+    pendingAssignee = draft?.assignee ?? '';
     for (const field of [note, rootCause, assignee]) setAttr(field, 'aria-invalid', null);
     if (draft?.action) showForm(draft.action, false);
     else hideForm();
@@ -193,12 +205,14 @@ export function createTicketPanel(deps: TicketPanelDeps): TicketPanel {
   }
 
   function hideForm(): void {
-    const wasOpen = formAction !== null;
+    const previous = formAction;
+    const hadFocus = form.contains(document.activeElement);
     formAction = null;
     form.hidden = true;
     setAttr(form, 'data-form-action', '');
     for (const button of actions.querySelectorAll<HTMLElement>('[data-action]')) setAttr(button, 'aria-expanded', FORM_ACTIONS.has(button.dataset.action as TicketAction) ? 'false' : null);
-    if (wasOpen && panel.contains(document.activeElement) === false) title.focus();
+    // Focus goes back to the button that opened the form, not to the page's start.
+    if (hadFocus) (actions.querySelector<HTMLElement>(`[data-action="${previous ?? ''}"]:not([hidden])`) ?? title).focus();
   }
 
   function renderFormTexts(): void {
@@ -255,6 +269,7 @@ export function createTicketPanel(deps: TicketPanelDeps): TicketPanel {
       if (currentId !== id) return;
       if (failure instanceof ApiError && (failure.status === 401 || failure.status === 403)) deps.authFailed(failure);
       showError(describeFailure(failure));
+      error.scrollIntoView({ block: 'nearest' });
       if (failure instanceof ApiError) markIssues(failure);
     } finally {
       sending = false;
@@ -326,6 +341,10 @@ export function createTicketPanel(deps: TicketPanelDeps): TicketPanel {
       (a) => h('option', { value: a.email }),
       (option, a) => setText(option, a.email ? (a.name ? `${a.name} <${a.email}>` : a.email) : t('form.choose')),
     );
+    if (pendingAssignee) {
+      assignee.value = pendingAssignee;
+      pendingAssignee = '';
+    }
 
     renderSummary(tk);
     renderResolution(tk);
@@ -339,18 +358,20 @@ export function createTicketPanel(deps: TicketPanelDeps): TicketPanel {
     interface ScoreRow {
       id: string;
       label: string;
+      title: string;
       value: number;
       max: number | null;
       tone: Tone;
     }
-    const rows: ScoreRow[] = [];
-    if (tk.summary.nps !== undefined) rows.push({ id: '#nps', label: 'NPS', value: tk.summary.nps, max: 10, tone: npsTone(tk.summary.nps) });
+    const rows: (ScoreRow & { order: number })[] = [];
+    if (tk.summary.nps !== undefined) rows.push({ id: '#nps', label: 'NPS', title: '', value: tk.summary.nps, max: 10, tone: npsTone(tk.summary.nps), order: -1 });
     for (const [questionId, value] of Object.entries(tk.summary.scores)) {
       const q = deps.question(tk.surveyId, questionId);
       if (q?.type === 'nps' && tk.summary.nps !== undefined) continue;
       const max = q?.max ?? null;
-      rows.push({ id: questionId, label: q?.label || questionId, value, max, tone: q?.type === 'nps' ? npsTone(value) : tone(value, 'mean', max) });
+      rows.push({ id: questionId, label: q?.label || questionId, title: q?.text ?? '', value, max, tone: q?.type === 'nps' ? npsTone(value) : tone(value, 'mean', max), order: q?.order ?? Infinity });
     }
+    rows.sort((a, b) => a.order - b.order);
     syncList(
       byId('panel-scores'),
       rows,
@@ -359,7 +380,10 @@ export function createTicketPanel(deps: TicketPanelDeps): TicketPanel {
       (li, r) => {
         setAttr(li, 'data-question-id', r.id);
         const label = li.querySelector('.score-label');
-        if (label) setText(label, r.label);
+        if (label) {
+          setText(label, r.label);
+          setAttr(label, 'title', r.title || null);
+        }
         const pill = li.querySelector('.pill');
         if (pill) {
           setText(pill, String(r.value));
@@ -383,7 +407,8 @@ export function createTicketPanel(deps: TicketPanelDeps): TicketPanel {
   }
 
   function renderResolution(tk: Ticket): void {
-    part('resolution-section').hidden = !tk.rootCause && !tk.resolutionNote;
+    // A reopened ticket keeps its old resolution in the history, not here.
+    part('resolution-section').hidden = (tk.state !== 'resolved' && tk.state !== 'closed') || (!tk.rootCause && !tk.resolutionNote);
     const key = `rootCause.${tk.rootCause ?? ''}`;
     setText(part('root-cause'), tk.rootCause ? (hasMessage(key) ? t(key) : tk.rootCause) : '—');
     setText(part('resolution-note'), tk.resolutionNote ?? '');
@@ -478,8 +503,8 @@ export function createTicketPanel(deps: TicketPanelDeps): TicketPanel {
         h(
           'li',
           {},
-          h('time', { class: 'h-at' }),
-          h('p', { class: 'h-head' }, h('b', { class: 'h-action' }), h('span', { class: 'h-change' }), h('span', { class: 'h-by' })),
+          h('p', { class: 'h-meta' }, h('time', { class: 'h-at' }), h('span', { class: 'h-by' })),
+          h('p', { class: 'h-head' }, h('b', { class: 'h-action' }), h('span', { class: 'h-change' })),
           h('p', { class: 'h-note' }),
           h('p', { class: 'h-detail' }),
         ),
@@ -491,7 +516,8 @@ export function createTicketPanel(deps: TicketPanelDeps): TicketPanel {
         setText(at, dateTime(entry.at));
         setAttr(at, 'datetime', entry.at);
         setText(q('.h-action'), historyActionName(entry.action));
-        const change = entry.from || entry.to ? `${changeName(entry.from)} → ${changeName(entry.to)}` : '';
+        // A state change: "Open → Acknowledged"; the first entry has only where it started.
+        const change = entry.to ? (entry.from && entry.from !== entry.to ? `${changeName(entry.from)} → ${changeName(entry.to)}` : `→ ${changeName(entry.to)}`) : '';
         setText(q('.h-change'), change);
         setText(q('.h-by'), entry.by === 'system' ? t('history.system') : entry.by);
         const noteEl = q('.h-note');
@@ -505,8 +531,7 @@ export function createTicketPanel(deps: TicketPanelDeps): TicketPanel {
     );
   }
 
-  function changeName(value: string | undefined): string {
-    if (!value) return '—';
+  function changeName(value: string): string {
     const state = stateName(value);
     if (state !== value) return state;
     const unit = deps.unitName(value);
