@@ -83,57 +83,24 @@ export const TICKET_ACTIONS = ['acknowledge', 'start', 'comment', 'resolve', 'cl
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 export const ROOT_CAUSES = ['staff_behaviour', 'cleanliness', 'facilities', 'process', 'wait_time', 'pricing', 'product', 'other'] as const;
 export type RootCause = (typeof ROOT_CAUSES)[number];
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type { Severity } from '../../functions/domain/alert-rules.ts';
 
-export interface Assignee {
-  name: string;
-  email: string;
-  phone?: string;
-  locale?: string;
-}
+// Ticket shapes come from the domain (type-only imports: no server code is bundled); the lists above are checked
+// against it so the two cannot drift.
+import type { HistoryEntry, Manager, Ticket as StoredTicket, TicketAction as DomainAction, TicketState as DomainState, RootCause as DomainRootCause } from '../../functions/domain/tickets.ts';
+import type { LoopMetrics as DomainLoopMetrics } from '../../functions/domain/loop-metrics.ts';
+TICKET_STATES satisfies readonly DomainState[];
+TICKET_ACTIONS satisfies readonly DomainAction[];
+ROOT_CAUSES satisfies readonly DomainRootCause[];
 
-export interface TicketHistoryEntry {
-  at: string;
-  by: string;
-  action: string;
-  from?: string;
-  to?: string;
-  note?: string;
-  detail?: string;
-}
+export type Assignee = Manager;
+export type TicketHistoryEntry = HistoryEntry;
 
-export interface Ticket {
-  id: string;
-  responseId: string;
-  ruleId: string;
-  ruleName: string;
-  severity: Severity;
-  surveyId: string;
-  /** Where the response came from. */
-  unitId: string;
-  /** The level that holds the ticket now, after escalations. */
-  assignedUnitId: string;
-  assignees: Assignee[];
-  assignee: string | null;
-  state: TicketState;
-  createdAt: string;
-  updatedAt: string;
-  acknowledgedAt?: string;
-  resolvedAt?: string;
-  closedAt?: string;
-  ackDueAt: string;
-  resolveDueAt: string;
-  escalationLevel: number;
-  overdue: boolean;
-  rootCause?: RootCause;
-  resolutionNote?: string;
-  summary: { nps?: number; scores: Record<string, number>; text?: string; matched: string[] };
-  contact?: { name?: string; phone?: string; email?: string };
-  contactRequest?: { consent: boolean; channel: 'phone' | 'sms' | 'email' };
-  /** Only in the answers for one ticket (GET /tickets/:id and actions), not in lists. */
-  history?: TicketHistoryEntry[];
+/** A ticket as the API shows it; `history` only in the answers for one ticket (GET /tickets/:id and actions). */
+export type Ticket = Omit<StoredTicket, 'version' | 'history' | 'unitPath' | 'sla' | 'escalations' | 'breached'> & {
+  history?: HistoryEntry[];
   allowedActions: string[];
-}
+};
 
 export interface TicketQuery {
   state?: TicketState;
@@ -150,21 +117,7 @@ export interface TicketActionInput {
   assignee?: string;
 }
 
-export interface LoopMetrics {
-  from: string;
-  to: string;
-  unitId: string;
-  total: number;
-  open: number;
-  overdue: number;
-  escalations: number;
-  acknowledged: number;
-  resolved: number;
-  medianMinutesToAcknowledge: number | null;
-  medianMinutesToResolve: number | null;
-  withinSlaPercent: number | null;
-  byUnit: { unitId: string; total: number; open: number; overdue: number }[];
-}
+export type LoopMetrics = DomainLoopMetrics & { from: string; to: string; unitId: string };
 
 export interface ApiIssue {
   /** The field at fault, as the API names it ("rootCause", ["body", "note"], …). */
