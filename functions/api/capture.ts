@@ -15,6 +15,7 @@ export interface CaptureInput {
   token?: string | undefined;
   answers: Record<string, unknown>;
   channel: StoredResponse['channel'];
+  respondent?: StoredResponse['respondent'] | undefined;
 }
 
 export type CaptureResult =
@@ -48,6 +49,7 @@ export async function captureResponse(input: CaptureInput, deps: CaptureDeps): P
     surveyId: survey.id,
     unitId,
     ...(input.touchpoint ? { touchpoint: input.touchpoint } : {}),
+    ...(input.respondent && Object.keys(input.respondent).length ? { respondent: input.respondent } : {}),
     locale,
     channel: input.channel,
     personal: Boolean(input.token),

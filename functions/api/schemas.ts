@@ -23,6 +23,15 @@ export const ResponseInput = z
     touchpoint: z.string().min(1).max(64).optional().openapi({ example: 'checkout' }),
     locale: z.enum(LOCALES).optional(),
     token: z.string().min(8).max(512).optional().openapi({ description: 'Personal link token: a second submission with it answers 409' }),
+    respondent: z
+      .object({
+        name: z.string().trim().min(1).max(200).optional(),
+        phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +8613800138000').optional(),
+        email: z.email().optional(),
+      })
+      .strict()
+      .optional()
+      .openapi({ description: 'Who answered, when the integration knows; managers see it on alerts only for surveys that are not anonymous' }),
     answers: z.record(z.string().max(64), AnswerValue).openapi({ example: { nps: 9, checkin: 4, comment: 'Great stay' } }),
   })
   .strict()

@@ -50,6 +50,7 @@ const cases: Case[] = [
   { name: 'required NPS missing', body: without('nps'), status: 400, path: 'answers.nps' },
   { name: 'required NPS null', body: withAnswers({ nps: null }), status: 400, path: 'answers.nps' },
   { name: 'token too short', body: { ...valid, token: 'abc' }, status: 400, path: 'token' },
+  { name: 'respondent phone not E.164', body: { ...valid, respondent: { phone: '138-0013-8000' } }, status: 400, path: 'respondent.phone' },
   { name: 'touchpoint too long', body: { ...valid, touchpoint: 't'.repeat(65) }, status: 400, path: 'touchpoint' },
   { name: 'body not JSON', raw: '{"surveyId": "hotel-stay",', status: 400 },
   { name: 'body empty', raw: '', status: 400 },

@@ -83,7 +83,13 @@ afterAll(async () => {
 describe('a detractor response', () => {
   it('sends exactly one notification and opens one ticket assigned to the hotel managers, within seconds', async () => {
     const started = Date.now();
-    const responseId = await submit({ surveyId: 'hotel-stay', unitId: 'sh-bund', touchpoint: 'checkout', answers: { nps: 3, comment: '房间很干净' } });
+    const responseId = await submit({
+      surveyId: 'hotel-stay',
+      unitId: 'sh-bund',
+      touchpoint: 'checkout',
+      respondent: { name: '周女士', phone: '+8613800138000' },
+      answers: { nps: 3, comment: '房间很干净' },
+    });
     const ticketId = ticketIdFor(responseId, 'detractor');
     await expect.poll(async () => (await ticket(ticketId)).status, { timeout: 5_000, interval: 50 }).toBe(200);
     await expect.poll(async () => (await outbox()).filter((e) => e.key === `alert#${responseId}#detractor`).length, { timeout: 5_000, interval: 50 }).toBe(1);
@@ -98,6 +104,8 @@ describe('a detractor response', () => {
     expect(notification?.recipients.map((r) => r.email)).toEqual(['bund@cloudstay.example']);
     expect(notification?.body).toContain(`ticket=${ticketId}`);
     expect(notification?.body).toContain('上海外滩店');
+    // The hotel survey is not anonymous, so the manager can call the guest back.
+    expect(notification?.body).toContain('周女士, +8613800138000');
   });
 
   it('stays one notification and one ticket when the stream batch and the queue message are delivered again', async () => {
