@@ -38,13 +38,19 @@ export async function raiseAlerts(records: DynamoDBRecord[], deps: RaiseAlertsDe
   const org = new OrgTree(catalog.units);
   const failures: { itemIdentifier: string }[] = [];
 
-  for (const record of records) {
+  // Records are independent (effects are keyed per response and rule), so a batch is worked on concurrently.
+  const outcomes = await Promise.all(records.map((record) => alertOn(record)));
+  // Lambda retries a stream batch from its first failed record, so report the earliest failure.
+  const firstFailed = outcomes.findIndex((ok) => !ok);
+  if (firstFailed >= 0) failures.push({ itemIdentifier: records[firstFailed]?.dynamodb?.SequenceNumber ?? '' });
+
+  async function alertOn(record: DynamoDBRecord): Promise<boolean> {
     const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
     try {
       const response = image(record, 'NewImage');
-      if (!response?.id || !response.answers) continue; // not a response (or a removal): nothing to alert on
+      if (!response?.id || !response.answers) return true; // not a response (or a removal): nothing to alert on
       const ageHours = (deps.clock.now().getTime() - new Date(response.submittedAt).getTime()) / 3_600_000;
-      if (ageHours > MAX_ALERT_AGE_HOURS) continue; // nobody can recover a stay from months ago: no pager for history
+      if (ageHours > MAX_ALERT_AGE_HOURS) return true; // nobody can recover a stay from months ago: no pager for history
       const previous = record.eventName === 'MODIFY' ? image(record, 'OldImage') : undefined;
       const survey = catalog.surveys.find((s) => s.id === response.surveyId);
       if (!survey) throw new Error(`response ${response.id} names unknown survey ${response.surveyId}`);
@@ -90,11 +96,10 @@ export async function raiseAlerts(records: DynamoDBRecord[], deps: RaiseAlertsDe
       if (response.contactRequest && !previous?.contactRequest && previous) {
         await deps.queue.send({ type: 'contact-request', responseId: response.id, contactRequest: { consent: response.contactRequest.consent, channel: response.contactRequest.channel } });
       }
+      return true;
     } catch (error) {
       deps.log?.('alert evaluation failed; the record will be retried', { sequenceNumber, error: String(error) });
-      failures.push({ itemIdentifier: sequenceNumber });
-      // Lambda retries from the first failed record, so later records would be redelivered anyway.
-      break;
+      return false;
     }
   }
   return { batchItemFailures: failures };

@@ -23,7 +23,8 @@ export interface TicketDeps {
 export async function handleTicketMessages(records: SQSRecord[], deps: TicketDeps): Promise<SQSBatchResponse> {
   const catalog = await deps.catalog.load();
   const failures: { itemIdentifier: string }[] = [];
-  for (const record of records) {
+  // Messages are independent (tickets are keyed, checks are stale-safe), so a batch is worked on concurrently.
+  await Promise.all(records.map(async (record) => {
     try {
       const message = TicketMessage.parse(JSON.parse(record.body));
       await handleMessage(message, catalog, deps);
@@ -33,7 +34,7 @@ export async function handleTicketMessages(records: SQSRecord[], deps: TicketDep
       deps.log?.('ticket message failed', { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount, error: reason });
       failures.push({ itemIdentifier: record.messageId });
     }
-  }
+  }));
   return { batchItemFailures: failures };
 }
 
