@@ -6,6 +6,7 @@ import type { Locale, Survey } from './domain/survey.ts';
 import type { AlertRule } from './domain/alert-rules.ts';
 import type { Notification } from './domain/notifications.ts';
 import type { Manager, Ticket, TicketState } from './domain/tickets.ts';
+import type { TicketMessage } from './domain/ticket-messages.ts';
 
 export interface StoredResponse {
   id: string;
@@ -116,3 +117,15 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** What the closed-loop use cases (alerts, tickets) work with. */
+export interface ClosedLoopDeps {
+  catalog: CatalogStore;
+  tickets: TicketStore;
+  notifier: Notifier;
+  queue: MessageQueue<TicketMessage>;
+  clock: Clock;
+  /** Base of the links to tickets that notifications carry. */
+  dashboardUrl: string;
+  log?: (message: string, detail?: Record<string, unknown>) => void;
+}

@@ -6,23 +6,14 @@ import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { newlyMatchingRules, type ResponseFacts } from '../domain/alert-rules.ts';
 import { alertNotification } from '../domain/notifications.ts';
 import { OrgTree } from '../domain/org.ts';
-import type { TicketMessage } from '../domain/ticket-messages.ts';
 import { responsibleManagers, ticketIdFor } from '../domain/tickets.ts';
-import type { CatalogStore, Clock, MessageQueue, Notifier, StoredResponse, TicketStore } from '../ports.ts';
+import type { ClosedLoopDeps, StoredResponse } from '../ports.ts';
 
 /** Responses older than this when they reach the rules (imports, backfills, demo history) raise no alerts. */
 export const MAX_ALERT_AGE_HOURS = 24;
 import { notifyOnce } from '../tickets/notify-once.ts';
 
-export interface RaiseAlertsDeps {
-  catalog: CatalogStore;
-  tickets: TicketStore;
-  notifier: Notifier;
-  queue: MessageQueue<TicketMessage>;
-  clock: Clock;
-  dashboardUrl: string;
-  log?: (message: string, detail?: Record<string, unknown>) => void;
-}
+export type RaiseAlertsDeps = ClosedLoopDeps;
 
 function image(record: DynamoDBRecord, which: 'NewImage' | 'OldImage'): StoredResponse | undefined {
   const raw = record.dynamodb?.[which];

@@ -1,9 +1,8 @@
 // A message queue on SQS (the real one in AWS, the local runtime's SQS-compatible queues locally).
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { MAX_DELAY_SECONDS } from '../domain/ticket-messages.ts';
 import type { MessageQueue } from '../ports.ts';
 
-/** SQS delays a message by at most 15 minutes; longer waits are re-sent until due. */
-export const MAX_DELAY_SECONDS = 900;
 
 export function sqsClient(endpoint = process.env.SQS_ENDPOINT): SQSClient {
   return new SQSClient(

@@ -24,3 +24,6 @@ export const TicketMessage = z.discriminatedUnion('type', [
   }),
 ]);
 export type TicketMessage = z.infer<typeof TicketMessage>;
+
+/** A queue delays a message by at most 15 minutes (SQS's limit); longer waits hop through several messages. */
+export const MAX_DELAY_SECONDS = 900;

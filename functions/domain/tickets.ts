@@ -89,18 +89,8 @@ export function responsibleManagers(unitId: string, org: OrgTree, managers: Reco
   return { unitId, managers: [] };
 }
 
-export interface NewTicket {
-  responseId: string;
-  ruleId: string;
-  ruleName: string;
-  severity: Severity;
-  surveyId: string;
-  unitId: string;
-  sla: { acknowledgeWithin: string; resolveWithin: string };
-  summary: Ticket['summary'];
-  contact?: Ticket['contact'];
-  contactRequest?: Ticket['contactRequest'];
-}
+/** What an alert knows when it asks for a ticket; the rest (owner, deadlines, history) follows from it. */
+export type NewTicket = Pick<Ticket, 'responseId' | 'ruleId' | 'ruleName' | 'severity' | 'surveyId' | 'unitId' | 'sla' | 'summary' | 'contact' | 'contactRequest'>;
 
 export function openTicket(input: NewTicket, org: OrgTree, managers: Record<string, Manager[]>, now: Date): Ticket {
   const at = now.toISOString();

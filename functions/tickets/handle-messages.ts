@@ -4,21 +4,12 @@ import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { escalationNotification } from '../domain/notifications.ts';
 import { OrgTree } from '../domain/org.ts';
-import { TicketMessage } from '../domain/ticket-messages.ts';
+import { MAX_DELAY_SECONDS, TicketMessage } from '../domain/ticket-messages.ts';
 import { checkSla, dueAt, escalate, openTicket, ticketIdFor, type SlaStage, type Ticket } from '../domain/tickets.ts';
-import type { Catalog, CatalogStore, Clock, MessageQueue, Notifier, TicketStore } from '../ports.ts';
-import { MAX_DELAY_SECONDS } from '../aws/sqs-queue.ts';
+import type { Catalog, ClosedLoopDeps } from '../ports.ts';
 import { notifyOnce } from './notify-once.ts';
 
-export interface TicketDeps {
-  catalog: CatalogStore;
-  tickets: TicketStore;
-  notifier: Notifier;
-  queue: MessageQueue<TicketMessage>;
-  clock: Clock;
-  dashboardUrl: string;
-  log?: (message: string, detail?: Record<string, unknown>) => void;
-}
+export type TicketDeps = ClosedLoopDeps;
 
 export async function handleTicketMessages(records: SQSRecord[], deps: TicketDeps): Promise<SQSBatchResponse> {
   const catalog = await deps.catalog.load();
