@@ -3,7 +3,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { newlyMatchingRules, type ResponseFacts } from '../domain/alert-rules.ts';
+import { evaluateRule, newlyMatchingRules, type ResponseFacts } from '../domain/alert-rules.ts';
 import { alertNotification } from '../domain/notifications.ts';
 import { OrgTree } from '../domain/org.ts';
 import { responsibleManagers, ticketIdFor } from '../domain/tickets.ts';
@@ -83,9 +83,13 @@ export async function raiseAlerts(records: DynamoDBRecord[], deps: RaiseAlertsDe
           await notifyOnce(notification, deps);
         }
       }
-      // A contact request added on the thank-you page travels to the tickets already open for this response.
-      if (response.contactRequest && !previous?.contactRequest && previous) {
-        await deps.queue.send({ type: 'contact-request', responseId: response.id, contactRequest: { consent: response.contactRequest.consent, channel: response.contactRequest.channel } });
+      // A contact request added on the thank-you page travels to the tickets this response's alerts opened.
+      if (response.contactRequest && previous && !previous.contactRequest) {
+        const ticketIds = catalog.rules
+          .filter((rule) => rule.actions.ticket && evaluateRule(rule, facts(response), survey, org).matched)
+          .map((rule) => ticketIdFor(response.id, rule.id));
+        const { consent, channel } = response.contactRequest;
+        if (ticketIds.length) await deps.queue.send({ type: 'contact-request', responseId: response.id, ticketIds, contactRequest: { consent, channel } });
       }
       return true;
     } catch (error) {

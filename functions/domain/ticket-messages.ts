@@ -20,6 +20,8 @@ export const TicketMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('contact-request'),
     responseId: z.string(),
+    /** The tickets the response's alerts opened (or are opening: the queue does not keep order). */
+    ticketIds: z.array(z.string()),
     contactRequest: z.object({ consent: z.boolean(), channel: z.enum(['phone', 'sms', 'email']) }),
   }),
 ]);

@@ -5,7 +5,7 @@ import { ZodError } from 'zod';
 import { escalationNotification } from '../domain/notifications.ts';
 import { OrgTree } from '../domain/org.ts';
 import { MAX_DELAY_SECONDS, TicketMessage } from '../domain/ticket-messages.ts';
-import { checkSla, dueAt, escalate, openTicket, ticketIdFor, type SlaStage, type Ticket } from '../domain/tickets.ts';
+import { checkSla, dueAt, escalate, openTicket, type SlaStage, type Ticket } from '../domain/tickets.ts';
 import type { Catalog, ClosedLoopDeps } from '../ports.ts';
 import { notifyOnce } from './notify-once.ts';
 
@@ -43,9 +43,11 @@ async function handleMessage(message: TicketMessage, catalog: Catalog, deps: Tic
     case 'sla-check':
       return checkTicketSla(message.ticketId, message.stage, message.dueAt, catalog, deps);
     case 'contact-request': {
-      for (const rule of catalog.rules) {
-        const ticket = await deps.tickets.get(ticketIdFor(message.responseId, rule.id));
-        if (!ticket || ticket.contactRequest) continue;
+      for (const ticketId of message.ticketIds) {
+        const ticket = await deps.tickets.get(ticketId);
+        // The ticket's own "open" message may still be on its way: fail, and the retry will find it.
+        if (!ticket) throw new Error(`ticket ${ticketId} is not open yet; retrying the contact request`);
+        if (ticket.contactRequest) continue;
         const at = deps.clock.now().toISOString();
         const updated: Ticket = {
           ...ticket,

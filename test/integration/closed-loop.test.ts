@@ -293,7 +293,7 @@ describe('failures', () => {
     try {
       await client.send(new SendMessageCommand({ QueueUrl: sqs.queueUrl('tickets'), MessageBody: '{"type":"open","this is":"not a ticket message"}' }));
       for (let i = 0; i < 3; i++) {
-        await client.send(new SendMessageCommand({ QueueUrl: sqs.queueUrl('tickets'), MessageBody: JSON.stringify({ type: 'contact-request', responseId: `nobody-${i}`, contactRequest: { consent: true, channel: 'sms' } }) }));
+        await client.send(new SendMessageCommand({ QueueUrl: sqs.queueUrl('tickets'), MessageBody: JSON.stringify({ type: 'contact-request', responseId: `nobody-${i}`, ticketIds: [], contactRequest: { consent: true, channel: 'sms' } }) }));
       }
       await expect.poll(() => good, { timeout: 5_000 }).toBe(3);
       await expect.poll(() => sqs.stats('tickets').dlq, { timeout: 15_000, interval: 200 }).toBe(1);

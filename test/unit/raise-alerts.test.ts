@@ -1,0 +1,100 @@
+// The alerts use case with in-memory ports: who sees the customer's contact, what a late contact request sends,
+// and that history pages nobody.
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { raiseAlerts } from '../../functions/alerts/raise-alerts.ts';
+import type { Notification } from '../../functions/domain/notifications.ts';
+import type { TicketMessage } from '../../functions/domain/ticket-messages.ts';
+import { ticketIdFor } from '../../functions/domain/tickets.ts';
+import { demoManagers, demoOrganisation, demoRules, demoSurveys, demoUnits } from '../../functions/local/demo.ts';
+import type { Catalog, ClosedLoopDeps, StoredResponse, TicketStore } from '../../functions/ports.ts';
+
+const now = new Date('2026-11-23T08:00:00Z');
+
+function fakes(anonymous: boolean) {
+  const catalog: Catalog = {
+    organisation: { ...demoOrganisation, defaultLocale: 'en' },
+    units: demoUnits,
+    surveys: demoSurveys.map((s) => ({ ...s, anonymous })),
+    rules: demoRules,
+    managers: demoManagers,
+  };
+  const marks = new Set<string>();
+  const sent: Notification[] = [];
+  const queued: TicketMessage[] = [];
+  const deps: ClosedLoopDeps = {
+    catalog: { load: async () => catalog } as unknown as ClosedLoopDeps['catalog'],
+    tickets: { hasMark: async (k: string) => marks.has(k), putMark: async (k: string) => void marks.add(k) } as unknown as TicketStore,
+    notifier: { publish: async (n) => void sent.push(n) },
+    queue: { send: async (m) => void queued.push(m) },
+    clock: { now: () => now },
+    dashboardUrl: 'https://cx.example.com',
+  };
+  return { deps, sent, queued };
+}
+
+const response: StoredResponse = {
+  id: 'r-1',
+  surveyId: 'hotel-stay',
+  unitId: 'sz-bay',
+  locale: 'en',
+  channel: 'api',
+  personal: true,
+  answers: { nps: 2, comment: 'The room was dirty' },
+  submittedAt: '2026-11-23T07:59:58Z',
+  respondent: { name: 'Ms Zhou', phone: '+8613800138000', email: 'zhou@example.com' },
+};
+const insert = (r: StoredResponse, seq = '1'): DynamoDBRecord => ({ eventName: 'INSERT', dynamodb: { SequenceNumber: seq, NewImage: marshall(r) as never } });
+
+describe('raiseAlerts', () => {
+  it('shows the customer’s contact to managers only when the survey is not anonymous', async () => {
+    const named = fakes(false);
+    await raiseAlerts([insert(response)], named.deps);
+    expect(named.sent[0]?.body).toContain('Ms Zhou, +8613800138000, zhou@example.com');
+    expect(named.queued.find((m) => m.type === 'open')).toMatchObject({ contact: { name: 'Ms Zhou' } });
+
+    const anonymous = fakes(true);
+    await raiseAlerts([insert(response)], anonymous.deps);
+    expect(anonymous.sent).toHaveLength(1);
+    expect(anonymous.sent[0]?.body).not.toContain('Zhou');
+    expect(anonymous.sent[0]?.body).not.toContain('+8613800138000');
+    expect(anonymous.queued.find((m) => m.type === 'open')).not.toHaveProperty('contact');
+  });
+
+  it('notifies in the organisation’s language, with a link to the ticket and the unit path as an attribute', async () => {
+    const { deps, sent } = fakes(false);
+    await raiseAlerts([insert(response)], deps);
+    const alert = sent.find((n) => n.key === 'alert#r-1#detractor');
+    expect(alert?.subject).toBe('[medium] New alert · Shenzhen Bay · NPS ≤ 6 (detractor)');
+    expect(alert?.body).toContain(`https://cx.example.com/?view=tickets&ticket=${ticketIdFor('r-1', 'detractor')}`);
+    expect(alert?.attributes).toEqual({ unitPath: 'hq/south/sz-bay', unitId: 'sz-bay', severity: 'medium', kind: 'alert', ruleId: 'detractor' });
+    expect(alert?.recipients.map((m) => m.email)).toEqual(['shenzhen-bay@cloudstay.example']);
+    // "dirty" is not on the demo's sensitive-word list ("грязно", "脏", "rude", "态度差"), so only the detractor rule fired.
+    expect(sent).toHaveLength(1);
+  });
+
+  it('sends a contact request for exactly the tickets the response opened, once the respondent agrees', async () => {
+    const { deps, queued } = fakes(false);
+    const before = { ...response, answers: { nps: 2, comment: 'rude staff' } };
+    const after: StoredResponse = { ...before, contactRequest: { consent: true, channel: 'phone', at: now.toISOString() } };
+    await raiseAlerts([{ eventName: 'MODIFY', dynamodb: { SequenceNumber: '2', NewImage: marshall(after) as never, OldImage: marshall(before) as never } }], deps);
+    expect(queued).toEqual([
+      { type: 'contact-request', responseId: 'r-1', ticketIds: [ticketIdFor('r-1', 'detractor'), ticketIdFor('r-1', 'sensitive-words')], contactRequest: { consent: true, channel: 'phone' } },
+    ]);
+  });
+
+  it('pages nobody for responses older than a day (imports, history)', async () => {
+    const { deps, sent, queued } = fakes(false);
+    const result = await raiseAlerts([insert({ ...response, submittedAt: '2026-11-20T07:00:00Z' })], deps);
+    expect(result.batchItemFailures).toEqual([]);
+    expect([...sent, ...queued]).toEqual([]);
+  });
+
+  it('reports the earliest failed record of a batch, as Lambda retries from there', async () => {
+    const { deps } = fakes(false);
+    const unknownSurvey = { ...response, id: 'r-2', surveyId: 'gone' };
+    const result = await raiseAlerts([insert(response, '10'), insert(unknownSurvey, '11'), insert({ ...response, id: 'r-3' }, '12')], deps);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '11' }]);
+  });
+});
