@@ -36,8 +36,10 @@ async function main() {
 │ OpenCEM is running (ready in ${seconds} s)
 │
 │ Dashboard      ${u}/#token=${runtime.adminToken}
-│ Demo survey    ${u}/s/hotel-stay?unit=sh-bund&lang=zh   (also &lang=en, &lang=ru)
+│ Ticket board   ${u}/?view=tickets#token=${runtime.adminToken}
+│ Demo survey    ${u}/s/hotel-stay?unit=sh-bund&lang=zh   (also &lang=en, &lang=ru; answer NPS ≤ 6 to open a ticket)
 │ API reference  ${u}/api/docs   (OpenAPI: ${u}/api/openapi.json)
+│ Notifications  ${u}/api/v1/outbox   (what SNS/SMS/e-mail would have sent; needs the token)
 │ Health         ${u}/healthz
 │
 │ Admin token    ${runtime.adminToken}
