@@ -2,7 +2,8 @@
 // Each transaction puts a per-response marker (only if absent) together with the folded counter increments,
 // so either a response is counted completely and marked, or not at all.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './dynamodb.ts';
 import { counterKey, foldDeltas, type CounterDelta, type Counters } from '../domain/aggregation.ts';
 import type { AggregateStore, ResponseDeltas } from '../ports.ts';
 
@@ -63,24 +64,15 @@ export function dynamoAggregateStore(client: DynamoDBDocumentClient, tableName: 
     },
 
     async readCounters(pk, fromSk, toSk) {
-      const items: { sk: string; counters: Counters }[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': pk, ':from': fromSk, ':to': toSk },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const { pk: _pk, sk, ...counters } = item as { pk: string; sk: string } & Counters;
-          items.push({ sk, counters });
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return items;
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': pk, ':from': fromSk, ':to': toSk },
+      });
+      return items.map((item) => {
+        const { pk: _pk, sk, ...counters } = item as { pk: string; sk: string } & Counters;
+        return { sk, counters };
+      });
     },
   };
 }

@@ -1,5 +1,6 @@
 // The catalog on DynamoDB: organisation settings, org units and survey definitions, read together and cached briefly.
-import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './dynamodb.ts';
 import { AlertRule } from '../domain/alert-rules.ts';
 import { Manager } from '../domain/tickets.ts';
 import { Organisation, OrgUnit } from '../domain/org.ts';
@@ -11,22 +12,12 @@ const SURVEY = 'SURVEY';
 const RULE = 'RULE';
 
 export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: string): CatalogStore {
-  async function queryAll(pk: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ExclusiveStartKey: startKey }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
+  const queryPartition = (pk: string) =>
+    queryAll(client, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
 
   return {
     async load() {
-      const [orgItems, surveyItems, ruleItems] = await Promise.all([queryAll(ORG), queryAll(SURVEY), queryAll(RULE)]);
+      const [orgItems, surveyItems, ruleItems] = await Promise.all([queryPartition(ORG), queryPartition(SURVEY), queryPartition(RULE)]);
       const settings = orgItems.find((i) => i.sk === 'SETTINGS');
       if (!settings) throw new Error('The catalog has no organisation settings yet; start the local runtime once or run the seed.');
       return {

@@ -1,6 +1,6 @@
 // DynamoDB clients and table names for a function, built once from its environment.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { commonEnv, tables, type TableName } from '../topology.ts';
 
@@ -22,4 +22,11 @@ export function tableNamesFromEnv<T extends TableName>(needed: readonly T[], env
     throw new Error(`Missing or invalid environment variable(s): ${missing}`);
   }
   return Object.fromEntries(needed.map((t) => [t, env[tables[t].envVar] as string])) as Record<T, string>;
+}
+
+/** Every item a query matches, following DynamoDB's pages. */
+export async function queryAll(client: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateQuery({ client }, input)) items.push(...(page.Items ?? []));
+  return items;
 }

@@ -1,7 +1,8 @@
 // Notifications out: SNS in AWS (message attributes let subscriptions filter by unit, severity and kind), or the local
 // runtime's outbox table, which the API lists at /api/v1/outbox.
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './dynamodb.ts';
 import { ulid } from 'ulid';
 import type { Notifier, OutboxEntry, OutboxReader } from '../ports.ts';
 
@@ -31,24 +32,12 @@ export function outboxNotifier(client: DynamoDBDocumentClient, tableName: string
       await client.send(new PutCommand({ TableName: tableName, Item: { pk: 'OUTBOX', sk: `${at}#${entry.id}`, ...entry } }));
     },
     async since(at) {
-      const entries: OutboxEntry[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: at ? 'pk = :pk AND sk > :since' : 'pk = :pk',
-            ExpressionAttributeValues: at ? { ':pk': 'OUTBOX', ':since': at } : { ':pk': 'OUTBOX' },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const { pk: _pk, sk: _sk, ...entry } = item;
-          entries.push(entry as OutboxEntry);
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return entries;
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: at ? 'pk = :pk AND sk > :since' : 'pk = :pk',
+        ExpressionAttributeValues: at ? { ':pk': 'OUTBOX', ':since': at } : { ':pk': 'OUTBOX' },
+      });
+      return items.map(({ pk: _pk, sk: _sk, ...entry }) => entry as unknown as OutboxEntry);
     },
   };
 }

@@ -4,6 +4,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Ticket } from '../domain/tickets.ts';
 import type { TicketStore } from '../ports.ts';
+import { queryAll } from './dynamodb.ts';
 
 const LIST_KEY = 'ticket';
 const key = (id: string) => ({ pk: `T#${id}`, sk: 'TICKET' });
@@ -91,22 +92,13 @@ export function dynamoTicketStore(client: DynamoDBDocumentClient, tableName: str
       return { tickets, nextCursor: startKey ? Buffer.from(JSON.stringify(startKey)).toString('base64url') : null };
     },
     async createdBetween(from, to) {
-      const tickets: Ticket[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'byCreated',
-            KeyConditionExpression: 'listKey = :list AND createdAt BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':list': LIST_KEY, ':from': from, ':to': to },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        tickets.push(...(page.Items ?? []).map(fromItem).filter((t) => t.createdAt < to));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return tickets;
+      const items = await queryAll(client, {
+        TableName: tableName,
+        IndexName: 'byCreated',
+        KeyConditionExpression: 'listKey = :list AND createdAt BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':list': LIST_KEY, ':from': from, ':to': to },
+      });
+      return items.map(fromItem).filter((t) => t.createdAt < to);
     },
     async hasMark(markKey) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { pk: `M#${markKey}`, sk: 'MARK' }, ConsistentRead: true }));
