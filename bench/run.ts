@@ -27,6 +27,15 @@ function percentile(sorted: number[], p: number): number {
 
 const step = (line: string) => console.log(`… ${line}`);
 
+/** Polls until `done()` holds; fails after `limitMs` saying what did not happen. */
+async function waitUntil(done: () => Promise<boolean>, limitMs: number, what: string, intervalMs = 5): Promise<void> {
+  const started = performance.now();
+  while (!(await done())) {
+    if (performance.now() - started > limitMs) throw new Error(`${what} within ${limitMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
 async function main() {
   step('starting the local runtime (in-memory DynamoDB Local, demo catalog, no demo responses)');
   const runtime = await startLocalRuntime({ dataDir: null, port: 0, demo: true, demoResponseCount: 0, adminToken: 'bench-admin-token-0123456789' });
@@ -82,15 +91,16 @@ async function main() {
       const t0 = performance.now();
       const res = await fetch(`${runtime.url}/api/v1/responses`, { method: 'POST', headers, body: JSON.stringify({ surveyId: 'hotel-stay', unitId: 'sz-bay', answers: answers(i) }) });
       await res.arrayBuffer();
-      for (;;) {
-        const metrics = (await (await fetch(`${runtime.url}/api/v1/metrics?surveyId=hotel-stay`, { headers })).json()) as { total: { count: number } };
-        if (metrics.total.count > count) {
+      await waitUntil(
+        async () => {
+          const metrics = (await (await fetch(`${runtime.url}/api/v1/metrics?surveyId=hotel-stay`, { headers })).json()) as { total: { count: number } };
+          const counted = metrics.total.count > count;
           count = metrics.total.count;
-          break;
-        }
-        if (performance.now() - t0 > 10_000) throw new Error('a response did not reach the metrics within 10 s');
-        await new Promise((r) => setTimeout(r, 5));
-      }
+          return counted;
+        },
+        10_000,
+        'a response did not reach the metrics',
+      );
       visible.push(performance.now() - t0);
     }
     visible.sort((a, b) => a - b);
@@ -106,12 +116,14 @@ async function main() {
       const t0 = performance.now();
       const res = await fetch(`${runtime.url}/api/v1/responses`, { method: 'POST', headers, body: JSON.stringify({ surveyId: 'hotel-stay', unitId: units[i % units.length], answers: { nps: i % 7 } }) });
       const { id } = (await res.json()) as { id: string };
-      for (;;) {
-        const { entries } = (await (await fetch(`${runtime.url}/api/v1/outbox?since=${since}`, { headers })).json()) as { entries: { key: string }[] };
-        if (entries.some((e) => e.key === `alert#${id}#detractor`)) break;
-        if (performance.now() - t0 > 10_000) throw new Error('a detractor was not notified within 10 s');
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      await waitUntil(
+        async () => {
+          const { entries } = (await (await fetch(`${runtime.url}/api/v1/outbox?since=${since}`, { headers })).json()) as { entries: { key: string }[] };
+          return entries.some((e) => e.key === `alert#${id}#detractor`);
+        },
+        10_000,
+        'a detractor was not notified',
+      );
       notified.push(performance.now() - t0);
     }
     notified.sort((a, b) => a - b);
@@ -132,12 +144,12 @@ async function main() {
         }
       }),
     );
-    for (;;) {
-      const { total } = (await (await fetch(`${runtime.url}/api/v1/loop-metrics`, { headers })).json()) as { total: number };
-      if (total >= ticketsBefore + DETRACTORS) break;
-      if (performance.now() - burstStart > 60_000) throw new Error('tickets did not all open within 60 s');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitUntil(
+      async () => ((await (await fetch(`${runtime.url}/api/v1/loop-metrics`, { headers })).json()) as { total: number }).total >= ticketsBefore + DETRACTORS,
+      60_000,
+      'tickets did not all open',
+      20,
+    );
     results.ticketsCreatedPerSecond = Math.round(DETRACTORS / ((performance.now() - burstStart) / 1000));
 
     // 6. Respondent page weight.

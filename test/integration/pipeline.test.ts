@@ -89,14 +89,12 @@ describe('capture → stream → aggregate → metrics', () => {
 
   it('commits the other records when the handler fails one, and retries the failed one until it is counted', async () => {
     const before = (await metrics()).total.count;
-    const seenDetractor: string[] = [];
     let failedOnce = false;
     const { mapping, failures } = await system.startAggregateMapping((handler) => async (event) => {
       // Fail the first record whose NPS is 0, once, and let the real handler count the rest of the batch.
       const poisonIndex = failedOnce ? -1 : event.Records.findIndex((r) => r.dynamodb?.NewImage?.answers?.M?.nps?.N === '0');
       if (poisonIndex < 0) return handler(event);
       const poison = event.Records[poisonIndex]!;
-      seenDetractor.push(poison.dynamodb!.SequenceNumber!);
       failedOnce = true;
       await handler({ Records: event.Records.slice(0, poisonIndex) });
       return { batchItemFailures: [{ itemIdentifier: poison.dynamodb!.SequenceNumber! }] };
