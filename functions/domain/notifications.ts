@@ -1,6 +1,8 @@
 // Manager notifications: readable text in the organisation's language, and attributes subscriptions can filter on.
+// Every line is a field ("Label: value") or a quoted line of respondent text ("> …"), so respondents cannot forge fields.
 import type { Answers } from './answers.ts';
 import type { Organisation, OrgTree } from './org.ts';
+import { contactLine, oneLine, quotedExcerpt } from './respondent-text.ts';
 import { localize, type Locale, type Survey } from './survey.ts';
 import type { Manager, Ticket } from './tickets.ts';
 
@@ -36,7 +38,10 @@ const TEXT = {
   },
 } as const;
 
-const EXCERPT = 200;
+/** Characters of one catalog value (survey title, unit path, rule name and reasons) on its line. */
+const CATALOG_CHARS = 200;
+/** Characters of a subject line. */
+const SUBJECT_CHARS = 200;
 
 export interface AlertContext {
   org: OrgTree;
@@ -62,7 +67,21 @@ function scoreLines(survey: Survey, answers: Answers): { scores: string; text?: 
     .filter((q) => q.type === 'text')
     .map((q) => answers[q.id])
     .find((v): v is string => typeof v === 'string' && v.trim().length > 0);
-  return text ? { scores, text: text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text } : { scores };
+  return text ? { scores, text } : { scores };
+}
+
+/** Catalog data on one field line: admins write it, but a pasted line break must not start a field either. */
+const field = (label: string, value: string) => `${label}: ${oneLine(value, CATALOG_CHARS)}`;
+
+/** The respondent's comment: its label alone on a line, then the quoted excerpt (nothing when nothing visible is left). */
+function commentLines(label: string, text: string | undefined): string[] {
+  const quoted = text ? quotedExcerpt(text) : [];
+  return quoted.length ? [`${label}:`, ...quoted] : [];
+}
+
+function contactLines(label: string, contact: AlertContext['contact'], locale: Locale): string[] {
+  const line = contact && contactLine(contact, locale);
+  return line ? [`${label}: ${line}`] : [];
 }
 
 export function ticketLink(dashboardUrl: string, ticketId: string): string {
@@ -82,18 +101,18 @@ export function alertNotification(
   const unit = unitName(context.org, context.unitId, locale, locale);
   const { scores, text } = scoreLines(context.survey, context.answers);
   const lines = [
-    `${t.survey}: ${localize(context.survey.title, locale, context.survey.defaultLocale)}`,
-    `${t.unit}: ${context.org.lineage(context.unitId).reverse().map((u) => localize(u.name, locale, locale)).join(' › ')}`,
-    `${t.why}: ${rule.name} — ${reasons.join('; ')}`,
-    `${t.scores}: ${scores}`,
+    field(t.survey, localize(context.survey.title, locale, context.survey.defaultLocale)),
+    field(t.unit, context.org.lineage(context.unitId).reverse().map((u) => localize(u.name, locale, locale)).join(' › ')),
+    field(t.why, `${rule.name} — ${reasons.join('; ')}`),
+    field(t.scores, scores),
+    ...commentLines(t.comment, text),
+    ...contactLines(t.contact, context.contact, locale),
   ];
-  if (text) lines.push(`${t.comment}: ${text}`);
-  if (context.contact) lines.push(`${t.contact}: ${[context.contact.name, context.contact.phone, context.contact.email].filter(Boolean).join(', ')}`);
   if (ticketId) lines.push(`${t.link}: ${ticketLink(context.dashboardUrl, ticketId)}`);
   return {
     key: `alert#${responseId}#${rule.id}`,
     kind: 'alert',
-    subject: `[${t.severity[rule.severity]}] ${t.alert} · ${unit} · ${rule.name}`,
+    subject: oneLine(`[${t.severity[rule.severity]}] ${t.alert} · ${unit} · ${rule.name}`, SUBJECT_CHARS),
     body: lines.join('\n'),
     recipients,
     attributes: attributes(context.org, context.unitId, rule.severity, 'alert', rule.id),
@@ -106,18 +125,18 @@ export function escalationNotification(ticket: Ticket, fromUnitId: string, escal
   const from = unitName(org, fromUnitId, locale, locale);
   const to = unitName(org, ticket.assignedUnitId, locale, locale);
   const lines = [
-    escalated ? t.escalated(from, to) : t.atTop,
-    `${t.unit}: ${unitName(org, ticket.unitId, locale, locale)}`,
-    `${t.why}: ${ticket.ruleName} — ${ticket.summary.matched.join('; ')}`,
+    oneLine(escalated ? t.escalated(from, to) : t.atTop, CATALOG_CHARS * 2),
+    field(t.unit, unitName(org, ticket.unitId, locale, locale)),
+    field(t.why, `${ticket.ruleName} — ${ticket.summary.matched.join('; ')}`),
+    ...commentLines(t.comment, ticket.summary.text),
+    ...contactLines(t.contact, ticket.contact, locale),
+    `${t.link}: ${ticketLink(dashboardUrl, ticket.id)}`,
   ];
-  if (ticket.summary.text) lines.push(`${t.comment}: ${ticket.summary.text}`);
-  if (ticket.contact) lines.push(`${t.contact}: ${[ticket.contact.name, ticket.contact.phone, ticket.contact.email].filter(Boolean).join(', ')}`);
-  lines.push(`${t.link}: ${ticketLink(dashboardUrl, ticket.id)}`);
   const kind = escalated ? 'escalation' : 'overdue';
   return {
     key: `${kind}#${ticket.id}#${ticket.escalationLevel}`,
     kind,
-    subject: `[${t.severity[ticket.severity]}] ${escalated ? t.escalation : t.overdue} · ${to} · ${ticket.ruleName}`,
+    subject: oneLine(`[${t.severity[ticket.severity]}] ${escalated ? t.escalation : t.overdue} · ${to} · ${ticket.ruleName}`, SUBJECT_CHARS),
     body: lines.join('\n'),
     recipients: ticket.assignees,
     attributes: attributes(org, ticket.assignedUnitId, ticket.severity, kind, ticket.ruleId),

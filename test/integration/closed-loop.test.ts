@@ -105,7 +105,7 @@ describe('a detractor response', () => {
     expect(notification?.body).toContain(`ticket=${ticketId}`);
     expect(notification?.body).toContain('上海外滩店');
     // The hotel survey is not anonymous, so the manager can call the guest back.
-    expect(notification?.body).toContain('周女士, +8613800138000');
+    expect(notification?.body).toContain('「周女士」, +8613800138000');
   });
 
   it('stays one notification and one ticket when the stream batch and the queue message are delivered again', async () => {

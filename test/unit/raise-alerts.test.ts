@@ -51,7 +51,7 @@ describe('raiseAlerts', () => {
   it('shows the customer’s contact to managers only when the survey is not anonymous', async () => {
     const named = fakes(false);
     await raiseAlerts([insert(response)], named.deps);
-    expect(named.sent[0]?.body).toContain('Ms Zhou, +8613800138000, zhou@example.com');
+    expect(named.sent[0]?.body).toContain('“Ms Zhou”, +8613800138000, zhou@example.com');
     expect(named.queued.find((m) => m.type === 'open')).toMatchObject({ contact: { name: 'Ms Zhou' } });
 
     const anonymous = fakes(true);
