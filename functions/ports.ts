@@ -81,6 +81,11 @@ export interface TicketStore {
 
 export interface Notifier {
   publish(notification: Notification): Promise<void>;
+  /**
+   * Publishes and marks the notification's key as sent in one atomic step; false (and nothing sent) when the key was
+   * marked before. Offered by notifiers whose channel can share a transaction with the marks (the local outbox).
+   */
+  publishOnce?(notification: Notification): Promise<boolean>;
 }
 
 export interface OutboxEntry extends Notification {

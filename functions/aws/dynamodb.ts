@@ -1,6 +1,6 @@
 // DynamoDB clients and table names for a function, built once from its environment.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, paginateQuery, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { commonEnv, tables, type TableName } from '../topology.ts';
 
@@ -29,4 +29,29 @@ export async function queryAll(client: DynamoDBDocumentClient, input: QueryComma
   const items: Record<string, unknown>[] = [];
   for await (const page of paginateQuery({ client }, input)) items.push(...(page.Items ?? []));
   return items;
+}
+
+const MAX_CONFLICT_RETRIES = 8;
+
+/**
+ * Writes one transaction. Returns undefined once it is written, or the per-item cancellation codes when one of its
+ * conditions failed ("ConditionalCheckFailed" at that item's index). A conflict with another writer touching the same
+ * items at the same moment is retried with jittered back-off, a bounded number of times.
+ */
+export async function transactWrite(
+  client: DynamoDBDocumentClient,
+  items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+): Promise<string[] | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: items }));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+      if (codes.includes('ConditionalCheckFailed')) return codes;
+      if (attempt >= MAX_CONFLICT_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+    }
+  }
 }

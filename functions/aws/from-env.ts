@@ -21,7 +21,8 @@ export function notifierFromEnv(client: DynamoDBDocumentClient, env: NodeJS.Proc
   const mode = env[commonEnv.notifier];
   if (mode === 'sns') return { notifier: snsNotifier(new SNSClient({}), required(topics.alerts.envVar, env)) };
   if (mode === 'outbox') {
-    const outbox = outboxNotifier(client, required(tables.outbox.envVar, env));
+    // The sent-marks live in the tickets table; with it, the outbox publishes and marks in one transaction.
+    const outbox = outboxNotifier(client, required(tables.outbox.envVar, env), required(tables.tickets.envVar, env));
     return { notifier: outbox, outbox };
   }
   throw new Error(`${commonEnv.notifier} must be "sns" or "outbox", got ${JSON.stringify(mode)}`);

@@ -2,10 +2,16 @@
 // runtime's outbox table, which the API lists at /api/v1/outbox.
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from './dynamodb.ts';
+import { queryAll, transactWrite } from './dynamodb.ts';
+import { markItem } from './ticket-store.ts';
 import { ulid } from 'ulid';
+import type { Notification } from '../domain/notifications.ts';
 import type { Notifier, OutboxEntry, OutboxReader } from '../ports.ts';
 
+/**
+ * SNS cannot join a DynamoDB transaction, so in AWS a notification is at least once: notifyOnce checks the mark,
+ * publishes, then writes the mark, and a crash between publish and mark sends it again on the retry.
+ */
 export function snsNotifier(client: SNSClient, topicArn: string): Notifier {
   return {
     async publish(notification) {
@@ -24,13 +30,33 @@ export function snsNotifier(client: SNSClient, topicArn: string): Notifier {
   };
 }
 
-export function outboxNotifier(client: DynamoDBDocumentClient, tableName: string): Notifier & OutboxReader {
+/**
+ * The local outbox. Given the table that holds the sent-marks (the tickets table), it also publishes exactly once:
+ * the outbox entry and its mark are one transaction, so a notification is never in the outbox twice, even when the
+ * process dies right after writing it.
+ */
+export function outboxNotifier(client: DynamoDBDocumentClient, tableName: string, marksTableName?: string): Notifier & OutboxReader {
+  const outboxItem = (notification: Notification) => {
+    const at = new Date().toISOString();
+    const entry: OutboxEntry = { ...notification, id: ulid(), channel: 'sns', at };
+    return { pk: 'OUTBOX', sk: `${at}#${entry.id}`, ...entry };
+  };
   return {
     async publish(notification) {
-      const at = new Date().toISOString();
-      const entry: OutboxEntry = { ...notification, id: ulid(), channel: 'sns', at };
-      await client.send(new PutCommand({ TableName: tableName, Item: { pk: 'OUTBOX', sk: `${at}#${entry.id}`, ...entry } }));
+      await client.send(new PutCommand({ TableName: tableName, Item: outboxItem(notification) }));
     },
+    ...(marksTableName
+      ? {
+          async publishOnce(notification: Notification) {
+            const item = outboxItem(notification);
+            const failed = await transactWrite(client, [
+              { Put: { TableName: marksTableName, Item: markItem(notification.key, item.at), ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Put: { TableName: tableName, Item: item } },
+            ]);
+            return failed === undefined;
+          },
+        }
+      : {}),
     async since(at) {
       const items = await queryAll(client, {
         TableName: tableName,

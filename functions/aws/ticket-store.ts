@@ -9,6 +9,15 @@ import { queryAll } from './dynamodb.ts';
 const LIST_KEY = 'ticket';
 const key = (id: string) => ({ pk: `T#${id}`, sk: 'TICKET' });
 
+/** The item that marks an effect outside the database (a notification) as done; other adapters write it too. */
+export function markItem(markKey: string, at = new Date().toISOString()) {
+  return { pk: `M#${markKey}`, sk: 'MARK', at };
+}
+const markItemKey = (markKey: string) => {
+  const { pk, sk } = markItem(markKey);
+  return { pk, sk };
+};
+
 function toItem(ticket: Ticket) {
   return { ...key(ticket.id), listKey: LIST_KEY, ...ticket };
 }
@@ -101,11 +110,11 @@ export function dynamoTicketStore(client: DynamoDBDocumentClient, tableName: str
       return items.map(fromItem).filter((t) => t.createdAt < to);
     },
     async hasMark(markKey) {
-      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { pk: `M#${markKey}`, sk: 'MARK' }, ConsistentRead: true }));
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: markItemKey(markKey), ConsistentRead: true }));
       return Boolean(Item);
     },
     async putMark(markKey) {
-      await client.send(new PutCommand({ TableName: tableName, Item: { pk: `M#${markKey}`, sk: 'MARK', at: new Date().toISOString() } }));
+      await client.send(new PutCommand({ TableName: tableName, Item: markItem(markKey) }));
     },
   };
 }

@@ -1,0 +1,59 @@
+// The local outbox sends each notification exactly once: the entry and its sent-mark are one transaction, so racing
+// or retried deliveries (and a crash right after the write) never leave a second entry.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '../../functions/aws/dynamodb.ts';
+import { outboxNotifier } from '../../functions/aws/notifier.ts';
+import { dynamoTicketStore } from '../../functions/aws/ticket-store.ts';
+import type { Notification } from '../../functions/domain/notifications.ts';
+import type { Notifier, TicketStore } from '../../functions/ports.ts';
+import { notifyOnce } from '../../functions/tickets/notify-once.ts';
+import { useLocalTables } from '../support/dynamo.ts';
+
+let deps: { tickets: TicketStore; notifier: Notifier & { since: (at?: string) => Promise<{ key: string }[]> } };
+
+beforeAll(async () => {
+  const { endpoint, names } = await useLocalTables('outbox');
+  const doc = documentClient(endpoint);
+  deps = { tickets: dynamoTicketStore(doc, names.tickets), notifier: outboxNotifier(doc, names.outbox, names.tickets) };
+}, 60_000);
+
+const notification = (key: string): Notification => ({
+  key,
+  kind: 'alert',
+  subject: '[medium] New alert · Shanghai Bund · NPS ≤ 6',
+  body: 'Why: nps = 2',
+  recipients: [{ name: 'Manager', email: 'bund@cloudstay.example' }] as Notification['recipients'],
+  attributes: { unitId: 'sh-bund' },
+});
+const entries = async (key: string) => (await deps.notifier.since(undefined)).filter((e) => e.key === key);
+
+describe('notifyOnce with the outbox', () => {
+  it('publishes and marks in one step', () => {
+    expect(deps.notifier.publishOnce).toBeTypeOf('function');
+  });
+
+  it('leaves exactly one entry when two deliveries race', async () => {
+    const results = await Promise.all([notifyOnce(notification('alert#race-1#detractor'), deps), notifyOnce(notification('alert#race-1#detractor'), deps)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await entries('alert#race-1#detractor')).toHaveLength(1);
+    expect(await deps.tickets.hasMark('alert#race-1#detractor')).toBe(true);
+  });
+
+  it('leaves exactly one entry when twenty deliveries race', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => notifyOnce(notification('alert#race-20#detractor'), deps)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await entries('alert#race-20#detractor')).toHaveLength(1);
+  });
+
+  it('sends nothing on a retry after success', async () => {
+    expect(await notifyOnce(notification('alert#retry-1#detractor'), deps)).toBe(true);
+    expect(await notifyOnce(notification('alert#retry-1#detractor'), deps)).toBe(false);
+    expect(await entries('alert#retry-1#detractor')).toHaveLength(1);
+  });
+
+  it('sends nothing for a key marked by the at-least-once path (the marks are the same items)', async () => {
+    await deps.tickets.putMark('alert#marked-1#detractor');
+    expect(await notifyOnce(notification('alert#marked-1#detractor'), deps)).toBe(false);
+    expect(await entries('alert#marked-1#detractor')).toHaveLength(0);
+  });
+});
