@@ -5,6 +5,7 @@ import type { Organisation, OrgUnit } from './domain/org.ts';
 import type { Locale, Survey } from './domain/survey.ts';
 import type { AlertRule } from './domain/alert-rules.ts';
 import type { Notification } from './domain/notifications.ts';
+import type { NotifyLimit, PagingCounts, PagingOutcome, PagingWindow } from './domain/paging.ts';
 import type { Manager, Ticket, TicketState } from './domain/tickets.ts';
 import type { TicketMessage } from './domain/ticket-messages.ts';
 
@@ -77,6 +78,12 @@ export interface TicketStore {
   /** Idempotency marks for effects outside the database (notifications). */
   hasMark(key: string): Promise<boolean>;
   putMark(key: string): Promise<void>;
+  /**
+   * Counts one response's alert into its rule's paging window at most once, however often it is offered, and says
+   * whether it pages on its own or goes into the digest (see domain/paging.ts); a repeat gets the first answer again.
+   */
+  countAlert(window: PagingWindow, responseId: string, max: number): Promise<PagingOutcome>;
+  pagingCounts(window: PagingWindow): Promise<PagingCounts>;
 }
 
 export interface Notifier {
@@ -132,5 +139,7 @@ export interface ClosedLoopDeps {
   clock: Clock;
   /** Base of the links to tickets that notifications carry. */
   dashboardUrl: string;
+  /** Alert notifications one rule may send about one unit per window; DEFAULT_NOTIFY_LIMIT when absent. */
+  notifyLimit?: NotifyLimit;
   log?: (message: string, detail?: Record<string, unknown>) => void;
 }

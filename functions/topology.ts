@@ -175,6 +175,10 @@ export const commonEnv = {
   sqsEndpoint: 'SQS_ENDPOINT',
   /** Where notifications go: 'sns' in AWS, 'outbox' in the local runtime. */
   notifier: 'NOTIFIER',
+  /** Optional: alert notifications one rule may send about one unit per window (default 10); the rest go into a digest. */
+  notifyCap: 'ALERT_NOTIFY_CAP',
+  /** Optional: length of that paging window in minutes (default 15, at most 1440). */
+  notifyWindowMinutes: 'ALERT_NOTIFY_WINDOW_MINUTES',
 } as const;
 
 export function tableEnv(names: Record<TableName, string>): Record<string, string> {

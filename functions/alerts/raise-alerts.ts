@@ -6,6 +6,8 @@ import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { evaluateRule, newlyMatchingRules, type ResponseFacts } from '../domain/alert-rules.ts';
 import { alertNotification } from '../domain/notifications.ts';
 import { OrgTree } from '../domain/org.ts';
+import { DEFAULT_NOTIFY_LIMIT, pagingWindow, secondsUntilClose } from '../domain/paging.ts';
+import { MAX_DELAY_SECONDS } from '../domain/ticket-messages.ts';
 import { responsibleManagers, ticketIdFor } from '../domain/tickets.ts';
 import type { ClosedLoopDeps, StoredResponse } from '../ports.ts';
 
@@ -71,6 +73,16 @@ export async function raiseAlerts(records: DynamoDBRecord[], deps: RaiseAlertsDe
           });
         }
         if (rule.actions.notify) {
+          // Paging is capped per rule and unit in a window (the ticket above still opens): past the cap, the alert
+          // only counts into one digest, which the first alert past the cap schedules for when the window closes.
+          const limit = deps.notifyLimit ?? DEFAULT_NOTIFY_LIMIT;
+          const window = pagingWindow(rule.id, response.unitId, deps.clock.now(), limit.windowMinutes);
+          const outcome = await deps.tickets.countAlert(window, response.id, limit.max);
+          if (outcome === 'first-digest') {
+            const delay = Math.min(MAX_DELAY_SECONDS, secondsUntilClose(window, deps.clock.now()));
+            await deps.queue.send({ type: 'digest', ruleId: rule.id, ruleName: rule.name, severity: rule.severity, unitId: response.unitId, start: window.start, end: window.end }, delay);
+          }
+          if (outcome !== 'page') continue;
           const recipients = responsibleManagers(response.unitId, org, catalog.managers).managers;
           const notification = alertNotification(
             { org, organisation: catalog.organisation, survey, unitId: response.unitId, answers: response.answers, contact, dashboardUrl: deps.dashboardUrl },

@@ -1,6 +1,7 @@
 // Adapters chosen by the environment that topology.ts and the CDK stack (or the local runtime) set.
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_NOTIFY_LIMIT, NotifyLimit } from '../domain/paging.ts';
 import type { TicketMessage } from '../domain/ticket-messages.ts';
 import { systemClock, type MessageQueue, type Notifier, type OutboxReader } from '../ports.ts';
 import { cachedCatalog, dynamoCatalogStore } from './catalog-store.ts';
@@ -37,6 +38,19 @@ export function ticketQueueFromEnv(env: NodeJS.ProcessEnv = process.env): Messag
   return sqsQueue<TicketMessage>(sqsClient(env[commonEnv.sqsEndpoint]), required(queues.tickets.envVar, env));
 }
 
+/** The paging cap per rule × unit × window; unset variables keep the defaults, bad ones fail fast with their name. */
+export function notifyLimitFromEnv(env: NodeJS.ProcessEnv = process.env): NotifyLimit {
+  const cap = env[commonEnv.notifyCap];
+  const minutes = env[commonEnv.notifyWindowMinutes];
+  const parsed = NotifyLimit.safeParse({ max: cap || DEFAULT_NOTIFY_LIMIT.max, windowMinutes: minutes || DEFAULT_NOTIFY_LIMIT.windowMinutes });
+  if (!parsed.success) {
+    const names = { max: commonEnv.notifyCap, windowMinutes: commonEnv.notifyWindowMinutes };
+    const issues = parsed.error.issues.map((i) => `${names[i.path[0] as keyof typeof names] ?? String(i.path[0])}: ${i.message}`).join('; ');
+    throw new Error(`Invalid environment variable(s): ${issues}`);
+  }
+  return parsed.data;
+}
+
 export function dashboardUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return env[commonEnv.dashboardUrl] ?? '';
 }
@@ -52,6 +66,7 @@ export function closedLoopDepsFromEnv(functionName: string) {
     queue: ticketQueueFromEnv(),
     clock: systemClock,
     dashboardUrl: dashboardUrlFromEnv(),
+    notifyLimit: notifyLimitFromEnv(),
     log: (message: string, detail?: Record<string, unknown>) => console.log(JSON.stringify({ level: 'warn', fn: functionName, message, ...detail })),
   };
 }

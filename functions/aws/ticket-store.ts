@@ -1,10 +1,12 @@
 // Tickets on DynamoDB: one item per ticket (history inside, optimistic version), listed newest first through the
-// byCreated index; plus small marker items that make notifications happen once.
+// byCreated index; plus small marker items that make notifications happen once, and one counter item per paging
+// window (rule × unit × window) that caps how often an alert rule pages.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { nextOutcome, PAGING_OUTCOMES, type PagingOutcome, type PagingWindow } from '../domain/paging.ts';
 import type { Ticket } from '../domain/tickets.ts';
 import type { TicketStore } from '../ports.ts';
-import { queryAll } from './dynamodb.ts';
+import { queryAll, transactWrite } from './dynamodb.ts';
 
 const LIST_KEY = 'ticket';
 const key = (id: string) => ({ pk: `T#${id}`, sk: 'TICKET' });
@@ -27,13 +29,73 @@ function fromItem(item: Record<string, unknown>): Ticket {
   return ticket as unknown as Ticket;
 }
 
+const pagingKey = (w: PagingWindow) => ({ pk: `P#${w.ruleId}#${w.unitId}#${w.start}`, sk: 'PAGING' });
+/** Which outcome a response's alert of a rule got: the mark that makes counting it happen once. */
+const countedMark = (responseId: string, ruleId: string) => `paging#${responseId}#${ruleId}`;
+
+/** The counter update each outcome makes, with the condition that makes it the right one. */
+function pagingUpdate(outcome: PagingOutcome, max: number): { UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeValues: Record<string, unknown> } {
+  switch (outcome) {
+    case 'page':
+      return { UpdateExpression: 'ADD paged :one', ConditionExpression: 'attribute_not_exists(paged) OR paged < :max', ExpressionAttributeValues: { ':one': 1, ':max': max } };
+    case 'first-digest':
+      return { UpdateExpression: 'ADD digested :one', ConditionExpression: 'attribute_not_exists(digested)', ExpressionAttributeValues: { ':one': 1 } };
+    case 'digest':
+      return { UpdateExpression: 'ADD digested :one', ExpressionAttributeValues: { ':one': 1 } };
+  }
+}
+
 export function dynamoTicketStore(client: DynamoDBDocumentClient, tableName: string): TicketStore {
   const get = async (id: string) => {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }));
     return Item ? fromItem(Item) : undefined;
   };
+  const getItem = async (Key: Record<string, string>) => (await client.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))).Item;
+  const pagingCounts = async (window: PagingWindow) => {
+    const item = await getItem(pagingKey(window));
+    return { paged: Number(item?.paged ?? 0), digested: Number(item?.digested ?? 0) };
+  };
+  // Alerts of one window contend for one counter item: within this process they take turns instead of conflicting.
+  const turns = new Map<string, Promise<unknown>>();
+  const inTurn = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const previous = turns.get(key) ?? Promise.resolve();
+    const mine = previous.then(work, work);
+    const settled = mine.catch(() => undefined);
+    turns.set(key, settled);
+    void settled.then(() => {
+      if (turns.get(key) === settled) turns.delete(key);
+    });
+    return mine;
+  };
+
+  async function countAlert(window: PagingWindow, responseId: string, max: number): Promise<PagingOutcome> {
+    const mark = countedMark(responseId, window.ruleId);
+    const counted = async () => (await getItem(markItemKey(mark)))?.outcome as PagingOutcome | undefined;
+    const before = await counted();
+    if (before) return before;
+    // Try the outcomes in their order, from the one the current counts suggest: the mark (only if absent) and the
+    // counter change are one transaction, so a response is counted once and keeps the outcome it got first.
+    const from = PAGING_OUTCOMES.indexOf(nextOutcome(await pagingCounts(window), max));
+    for (const outcome of PAGING_OUTCOMES.slice(from)) {
+      const failed = await transactWrite(client, [
+        { Put: { TableName: tableName, Item: { ...markItem(mark), outcome }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Update: { TableName: tableName, Key: pagingKey(window), ...pagingUpdate(outcome, max) } },
+      ]);
+      if (!failed) return outcome;
+      if (failed[0] === 'ConditionalCheckFailed') {
+        // The same response was counted at the same moment by another delivery: its outcome stands.
+        const raced = await counted();
+        if (raced) return raced;
+        throw new Error(`paging mark for ${responseId} vanished`);
+      }
+    }
+    throw new Error(`no paging outcome for ${responseId} in ${window.ruleId}@${window.unitId}`);
+  }
+
   return {
     get,
+    countAlert: (window, responseId, max) => inTurn(pagingKey(window).pk, () => countAlert(window, responseId, max)),
+    pagingCounts,
     async createIfAbsent(ticket) {
       try {
         await client.send(new PutCommand({ TableName: tableName, Item: toItem(ticket), ConditionExpression: 'attribute_not_exists(pk)' }));

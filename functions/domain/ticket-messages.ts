@@ -1,4 +1,5 @@
-// Messages on the tickets queue: open a ticket for an alert, check an SLA when it falls due, attach a contact request.
+// Messages on the tickets queue: open a ticket for an alert, check an SLA when it falls due, attach a contact request,
+// send a paging window's digest when the window closes.
 import { z } from 'zod';
 import { SEVERITIES } from './alert-rules.ts';
 
@@ -23,6 +24,16 @@ export const TicketMessage = z.discriminatedUnion('type', [
     /** The tickets the response's alerts opened (or are opening: the queue does not keep order). */
     ticketIds: z.array(z.string()),
     contactRequest: z.object({ consent: z.boolean(), channel: z.enum(['phone', 'sms', 'email']) }),
+  }),
+  z.object({
+    type: z.literal('digest'),
+    ruleId: z.string(),
+    ruleName: z.string(),
+    severity: z.enum(SEVERITIES),
+    unitId: z.string(),
+    /** The paging window (ISO instants); the digest goes out once it has closed. */
+    start: z.string(),
+    end: z.string(),
   }),
 ]);
 export type TicketMessage = z.infer<typeof TicketMessage>;

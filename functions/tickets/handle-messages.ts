@@ -1,11 +1,13 @@
 // Use case: the tickets queue — open tickets for alerts, check SLAs when they fall due (delayed messages, re-sent until
-// due), escalate up the org tree with a notification, and attach respondents' contact requests.
+// due), escalate up the org tree with a notification, attach respondents' contact requests, and send a paging window's
+// digest once the window has closed.
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { ZodError } from 'zod';
-import { escalationNotification } from '../domain/notifications.ts';
+import { digestNotification, escalationNotification } from '../domain/notifications.ts';
 import { OrgTree } from '../domain/org.ts';
+import { secondsUntilClose } from '../domain/paging.ts';
 import { MAX_DELAY_SECONDS, TicketMessage } from '../domain/ticket-messages.ts';
-import { checkSla, dueAt, escalate, openTicket, type SlaStage, type Ticket } from '../domain/tickets.ts';
+import { checkSla, dueAt, escalate, openTicket, responsibleManagers, type SlaStage, type Ticket } from '../domain/tickets.ts';
 import type { Catalog, ClosedLoopDeps } from '../ports.ts';
 import { notifyOnce } from './notify-once.ts';
 
@@ -58,6 +60,18 @@ async function handleMessage(message: TicketMessage, catalog: Catalog, deps: Tic
         };
         if (!(await deps.tickets.save(updated, ticket.version))) throw new Error(`ticket ${ticket.id} changed meanwhile; retrying`);
       }
+      return;
+    }
+    case 'digest': {
+      const { type: _type, ruleName, severity, ...window } = message;
+      const wait = secondsUntilClose(window, deps.clock.now());
+      // Alerts may still join the digest until the window closes; a window longer than SQS's delay hops.
+      if (wait > 0) return deps.queue.send(message, Math.min(MAX_DELAY_SECONDS, wait));
+      const { digested } = await deps.tickets.pagingCounts(window);
+      if (digested === 0) return;
+      const recipients = responsibleManagers(window.unitId, org, catalog.managers).managers;
+      const rule = catalog.rules.find((r) => r.id === window.ruleId) ?? { id: window.ruleId, name: ruleName, severity };
+      await notifyOnce(digestNotification(window, rule, digested, org, catalog.organisation, recipients, deps.dashboardUrl), deps);
       return;
     }
   }

@@ -5,12 +5,34 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { raiseAlerts } from '../../functions/alerts/raise-alerts.ts';
 import type { Notification } from '../../functions/domain/notifications.ts';
+import { nextOutcome, type PagingCounts, type PagingOutcome, type PagingWindow } from '../../functions/domain/paging.ts';
 import type { TicketMessage } from '../../functions/domain/ticket-messages.ts';
 import { ticketIdFor } from '../../functions/domain/tickets.ts';
 import { demoManagers, demoOrganisation, demoRules, demoSurveys, demoUnits } from '../../functions/local/demo.ts';
 import type { Catalog, ClosedLoopDeps, StoredResponse, TicketStore } from '../../functions/ports.ts';
 
 const now = new Date('2026-11-23T08:00:00Z');
+
+/** Paging counters in memory, with the store's contract: one outcome per response and rule, in the cap's order. */
+function memoryPaging() {
+  const counts = new Map<string, PagingCounts>();
+  const outcomes = new Map<string, PagingOutcome>();
+  const key = (w: PagingWindow) => `${w.ruleId}#${w.unitId}#${w.start}`;
+  return {
+    async countAlert(w: PagingWindow, responseId: string, max: number) {
+      const done = outcomes.get(`${responseId}#${w.ruleId}`);
+      if (done) return done;
+      const c = counts.get(key(w)) ?? { paged: 0, digested: 0 };
+      const outcome = nextOutcome(c, max);
+      counts.set(key(w), outcome === 'page' ? { ...c, paged: c.paged + 1 } : { ...c, digested: c.digested + 1 });
+      outcomes.set(`${responseId}#${w.ruleId}`, outcome);
+      return outcome;
+    },
+    async pagingCounts(w: PagingWindow) {
+      return counts.get(key(w)) ?? { paged: 0, digested: 0 };
+    },
+  };
+}
 
 function fakes(anonymous: boolean) {
   const catalog: Catalog = {
@@ -23,15 +45,16 @@ function fakes(anonymous: boolean) {
   const marks = new Set<string>();
   const sent: Notification[] = [];
   const queued: TicketMessage[] = [];
+  const delays: (number | undefined)[] = [];
   const deps: ClosedLoopDeps = {
     catalog: { load: async () => catalog } as unknown as ClosedLoopDeps['catalog'],
-    tickets: { hasMark: async (k: string) => marks.has(k), putMark: async (k: string) => void marks.add(k) } as unknown as TicketStore,
+    tickets: { hasMark: async (k: string) => marks.has(k), putMark: async (k: string) => void marks.add(k), ...memoryPaging() } as unknown as TicketStore,
     notifier: { publish: async (n) => void sent.push(n) },
-    queue: { send: async (m) => void queued.push(m) },
+    queue: { send: async (m, delay) => void (queued.push(m), delays.push(delay)) },
     clock: { now: () => now },
     dashboardUrl: 'https://cx.example.com',
   };
-  return { deps, sent, queued };
+  return { deps, sent, queued, delays };
 }
 
 const response: StoredResponse = {
@@ -89,6 +112,22 @@ describe('raiseAlerts', () => {
     const result = await raiseAlerts([insert({ ...response, submittedAt: '2026-11-20T07:00:00Z' })], deps);
     expect(result.batchItemFailures).toEqual([]);
     expect([...sent, ...queued]).toEqual([]);
+  });
+
+  it('pages at most the cap per rule and unit in a window, opens every ticket, and schedules one digest for the window’s end', async () => {
+    const { deps, sent, queued, delays } = fakes(false);
+    deps.notifyLimit = { max: 3, windowMinutes: 15 };
+    const burst = Array.from({ length: 8 }, (_, i) => insert({ ...response, id: `burst-${i}`, answers: { nps: 1 } }, String(100 + i)));
+    await raiseAlerts(burst, deps);
+    await raiseAlerts(burst, deps); // a retried batch changes nothing
+    expect(sent.filter((n) => n.kind === 'alert')).toHaveLength(3);
+    expect(new Set(queued.filter((m) => m.type === 'open').map((m) => m.type === 'open' && m.responseId)).size).toBe(8);
+    const digests = queued.map((m, i) => [m, delays[i]] as const).filter(([m]) => m.type === 'digest');
+    // 08:00:00Z opens a window that closes at 08:15:00Z: delivered 900 s later.
+    expect(new Set(digests.map(([m]) => JSON.stringify(m)))).toEqual(
+      new Set([JSON.stringify({ type: 'digest', ruleId: 'detractor', ruleName: 'NPS ≤ 6 (detractor)', severity: 'medium', unitId: 'sz-bay', start: '2026-11-23T08:00:00.000Z', end: '2026-11-23T08:15:00.000Z' })]),
+    );
+    expect(digests.map(([, delay]) => delay)).toEqual(digests.map(() => 900));
   });
 
   it('reports the earliest failed record of a batch, as Lambda retries from there', async () => {
