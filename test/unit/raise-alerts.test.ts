@@ -4,6 +4,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { raiseAlerts } from '../../functions/alerts/raise-alerts.ts';
+import { handleTicketMessages } from '../../functions/tickets/handle-messages.ts';
+import type { SQSRecord } from 'aws-lambda';
 import type { Notification } from '../../functions/domain/notifications.ts';
 import { nextOutcome, type PagingCounts, type PagingOutcome, type PagingWindow } from '../../functions/domain/paging.ts';
 import type { TicketMessage } from '../../functions/domain/ticket-messages.ts';
@@ -128,6 +130,21 @@ describe('raiseAlerts', () => {
       new Set([JSON.stringify({ type: 'digest', ruleId: 'detractor', ruleName: 'NPS ≤ 6 (detractor)', severity: 'medium', unitId: 'sz-bay', start: '2026-11-23T08:00:00.000Z', end: '2026-11-23T08:15:00.000Z' })]),
     );
     expect(digests.map(([, delay]) => delay)).toEqual(digests.map(() => 900));
+  });
+
+  it('lets a digest of a window longer than 15 minutes hop through delayed messages until the window closes', async () => {
+    const { deps, sent, queued, delays } = fakes(false);
+    deps.notifyLimit = { max: 1, windowMinutes: 60 };
+    await raiseAlerts([insert({ ...response, id: 'h-1' }, '1'), insert({ ...response, id: 'h-2' }, '2')], deps);
+    const at = queued.findIndex((m) => m.type === 'digest');
+    expect(delays[at]).toBe(900); // SQS delays at most 15 minutes; the window closes at 09:00
+    const record = { messageId: 'd-1', body: JSON.stringify(queued[at]), attributes: { ApproximateReceiveCount: '1' } } as unknown as SQSRecord;
+    queued.length = 0;
+    delays.length = 0;
+    expect((await handleTicketMessages([record], deps)).batchItemFailures).toEqual([]);
+    expect(queued.map((m) => m.type)).toEqual(['digest']);
+    expect(delays).toEqual([900]);
+    expect(sent.filter((n) => n.kind === 'digest')).toHaveLength(0);
   });
 
   it('reports the earliest failed record of a batch, as Lambda retries from there', async () => {
