@@ -248,7 +248,7 @@ describe('failures', () => {
       },
     };
     const deps = {
-      catalog: cachedCatalog(dynamoCatalogStore(doc, process.env[tables.catalog.envVar] as string), 0, systemClock),
+      catalog: cachedCatalog(dynamoCatalogStore(doc, process.env[tables.catalog.envVar] as string)),
       tickets: dynamoTicketStore(doc, process.env[tables.tickets.envVar] as string),
       notifier: flakyNotifier,
       queue: sqsQueue<TicketMessage>(sqsClient(process.env.SQS_ENDPOINT), process.env[queues.tickets.envVar] as string),
