@@ -128,16 +128,23 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
  */
 export function cachedCatalog(store: CatalogStore): CatalogStore {
   let held: Catalog | undefined;
-  // One full reload at a time: callers that need a version the running reload will reach share it.
-  let reloading: { atLeast: number; catalog: Promise<Catalog> } | undefined;
+  // One full reload per version: requests arriving together right after a write share it.
+  let reloading: { version: number; catalog: Promise<Catalog> } | undefined;
+  // The latest reload to start wins, so a slow older one cannot put back what a newer one replaced.
+  let started = 0;
+  let heldFrom = 0;
 
-  const reload = (atLeast: number): Promise<Catalog> => {
-    if (reloading && reloading.atLeast >= atLeast) return reloading.catalog;
+  const reload = (version: number): Promise<Catalog> => {
+    if (reloading && reloading.version === version) return reloading.catalog;
+    const ticket = ++started;
     const catalog = store.load().then((loaded) => {
-      if (!held || loaded.version >= held.version) held = loaded;
+      if (ticket > heldFrom) {
+        held = loaded;
+        heldFrom = ticket;
+      }
       return loaded;
     });
-    const entry = { atLeast, catalog };
+    const entry = { version, catalog };
     reloading = entry;
     const done = () => {
       if (reloading === entry) reloading = undefined;
@@ -148,8 +155,9 @@ export function cachedCatalog(store: CatalogStore): CatalogStore {
 
   return {
     async load() {
+      // "Differs", not "is newer": a table restored from a backup moves the stamp back, and must be reloaded too.
       const version = await store.version();
-      if (held && held.version >= version) return held;
+      if (held && held.version === version) return held;
       return reload(version);
     },
     version: () => store.version(),
