@@ -45,10 +45,18 @@ export interface Catalog {
   rules: AlertRule[];
   /** Managers per org unit id. */
   managers: Record<string, Manager[]>;
+  /**
+   * The catalog version stamp this content was read at: it holds every write up to this version. Every catalog write
+   * raises it, so caches of things derived from the catalog (compiled matchers) can be keyed by it.
+   */
+  version: number;
 }
 
 export interface CatalogStore {
+  /** The whole catalog, consistent as of `version`. */
   load(): Promise<Catalog>;
+  /** The current catalog version stamp, read consistently (0 before the first write); cheap, one item. */
+  version(): Promise<number>;
   putOrganisation(organisation: Organisation): Promise<void>;
   putUnits(units: OrgUnit[]): Promise<void>;
   putSurvey(survey: Survey): Promise<void>;

@@ -14,7 +14,7 @@ const client = documentClient();
 const names = tableNamesFromEnv(['responses', 'aggregates', 'catalog', 'tickets']);
 
 export const app = createApi({
-  catalog: cachedCatalog(dynamoCatalogStore(client, names.catalog), 10_000, systemClock),
+  catalog: cachedCatalog(dynamoCatalogStore(client, names.catalog)),
   responses: dynamoResponseStore(client, names.responses),
   aggregates: dynamoAggregateStore(client, names.aggregates),
   clock: systemClock,

@@ -1,39 +1,94 @@
-// The catalog on DynamoDB: organisation settings, org units and survey definitions, read together and cached briefly.
-import { BatchWriteCommand, DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// The catalog on DynamoDB: organisation settings, org units, survey definitions and alert rules, read together, with a
+// version stamp that every write raises so a cache can tell, with one small read, whether it is still current.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './dynamodb.ts';
 import { AlertRule } from '../domain/alert-rules.ts';
 import { Manager } from '../domain/tickets.ts';
 import { Organisation, OrgUnit } from '../domain/org.ts';
 import { Survey } from '../domain/survey.ts';
-import type { Catalog, CatalogStore, Clock } from '../ports.ts';
+import type { Catalog, CatalogStore } from '../ports.ts';
 
 const ORG = 'ORG';
 const SURVEY = 'SURVEY';
 const RULE = 'RULE';
+/** The version stamp: one item beside the settings, `version` counting catalog writes. */
+const VERSION_KEY = { pk: ORG, sk: 'VERSION' };
+/** A full read that keeps racing writers is returned after this many tries, labelled with the older version. */
+const MAX_LOAD_ATTEMPTS = 3;
+/** Two catalog writes at the same moment conflict on the stamp; the loser retries this often, with jitter. */
+const MAX_CONFLICT_RETRIES = 5;
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: string): CatalogStore {
+  // Consistent reads: a version just read must never be paired with items from before it.
   const queryPartition = (pk: string) =>
-    queryAll(client, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
+    queryAll(client, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true });
+
+  const readVersion = async (): Promise<number> => {
+    const result = await client.send(new GetCommand({ TableName: tableName, Key: VERSION_KEY, ConsistentRead: true, ProjectionExpression: '#v', ExpressionAttributeNames: { '#v': 'version' } }));
+    const version = result.Item?.version;
+    return typeof version === 'number' ? version : 0;
+  };
+
+  const bump = { Update: { TableName: tableName, Key: VERSION_KEY, UpdateExpression: 'ADD #v :one', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':one': 1 } } };
+
+  /** Applies one catalog change and raises the stamp in the same transaction, so no reader sees one without the other. */
+  const writeAndBump = async (change: TransactItem): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: [change, bump] }));
+        return;
+      } catch (error) {
+        const conflict = error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+        if (!conflict || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        await sleep(Math.random() * 20 * 2 ** attempt);
+      }
+    }
+  };
 
   return {
+    version: readVersion,
     async load() {
-      const [orgItems, surveyItems, ruleItems] = await Promise.all([queryPartition(ORG), queryPartition(SURVEY), queryPartition(RULE)]);
-      const settings = orgItems.find((i) => i.sk === 'SETTINGS');
-      if (!settings) throw new Error('The catalog has no organisation settings yet; start the local runtime once or run the seed.');
-      return {
-        organisation: Organisation.parse(settings.value),
-        units: orgItems.filter((i) => String(i.sk).startsWith('UNIT#')).map((i) => OrgUnit.parse(i.value)),
-        surveys: surveyItems.map((i) => Survey.parse(i.value)),
-        rules: ruleItems.map((i) => AlertRule.parse(i.value)),
-        managers: Object.fromEntries(
-          orgItems.filter((i) => String(i.sk).startsWith('MGR#')).map((i) => [String(i.sk).slice(4), Manager.array().parse(i.value)]),
-        ),
-      };
+      // Read the stamp before and after the partitions: equal stamps mean no write landed in between, so the items are
+      // exactly that version. If one did, read again (bounded); the content then holds at least the earlier stamp.
+      let before = await readVersion();
+      for (let attempt = 1; ; attempt++) {
+        const [orgItems, surveyItems, ruleItems] = await Promise.all([queryPartition(ORG), queryPartition(SURVEY), queryPartition(RULE)]);
+        const after = await readVersion();
+        if (after !== before && attempt < MAX_LOAD_ATTEMPTS) {
+          before = after;
+          continue;
+        }
+        const settings = orgItems.find((i) => i.sk === 'SETTINGS');
+        if (!settings) throw new Error('The catalog has no organisation settings yet; start the local runtime once or run the seed.');
+        return {
+          organisation: Organisation.parse(settings.value),
+          units: orgItems.filter((i) => String(i.sk).startsWith('UNIT#')).map((i) => OrgUnit.parse(i.value)),
+          surveys: surveyItems.map((i) => Survey.parse(i.value)),
+          rules: ruleItems.map((i) => AlertRule.parse(i.value)),
+          managers: Object.fromEntries(
+            orgItems.filter((i) => String(i.sk).startsWith('MGR#')).map((i) => [String(i.sk).slice(4), Manager.array().parse(i.value)]),
+          ),
+          version: before,
+        };
+      }
     },
     async putOrganisation(organisation) {
-      await client.send(new PutCommand({ TableName: tableName, Item: { pk: ORG, sk: 'SETTINGS', value: organisation } }));
+      await writeAndBump({ Put: { TableName: tableName, Item: { pk: ORG, sk: 'SETTINGS', value: organisation } } });
     },
     async putUnits(units) {
+      // Hundreds of units do not fit one transaction (100 items): write them in batches, then raise the stamp once.
       for (let i = 0; i < units.length; i += 25) {
         const requests = units.slice(i, i + 25).map((unit) => ({ PutRequest: { Item: { pk: ORG, sk: `UNIT#${unit.id}`, value: unit } } }));
         let pending: typeof requests | undefined = requests;
@@ -42,44 +97,75 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
           pending = result.UnprocessedItems?.[tableName] as typeof requests | undefined;
         }
       }
+      await client.send(new UpdateCommand(bump.Update));
     },
     async putSurvey(survey) {
-      await client.send(new PutCommand({ TableName: tableName, Item: { pk: SURVEY, sk: survey.id, value: survey } }));
+      await writeAndBump({ Put: { TableName: tableName, Item: { pk: SURVEY, sk: survey.id, value: survey } } });
     },
     async putRule(rule) {
-      await client.send(new PutCommand({ TableName: tableName, Item: { pk: RULE, sk: rule.id, value: rule } }));
+      await writeAndBump({ Put: { TableName: tableName, Item: { pk: RULE, sk: rule.id, value: rule } } });
     },
     async deleteRule(id) {
-      const result = await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: RULE, sk: id }, ReturnValues: 'ALL_OLD' }));
-      return Boolean(result.Attributes);
+      try {
+        await writeAndBump({ Delete: { TableName: tableName, Key: { pk: RULE, sk: id }, ConditionExpression: 'attribute_exists(pk)' } });
+        return true;
+      } catch (error) {
+        // An unknown rule: nothing deleted and the stamp left alone.
+        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+        throw error;
+      }
     },
     async putManagers(unitId, managers) {
-      await client.send(new PutCommand({ TableName: tableName, Item: { pk: ORG, sk: `MGR#${unitId}`, value: managers } }));
+      await writeAndBump({ Put: { TableName: tableName, Item: { pk: ORG, sk: `MGR#${unitId}`, value: managers } } });
     },
   };
 }
 
-/** Serves the catalog from memory for `ttlMs`, so a warm function does not read it on every request. */
-export function cachedCatalog(store: CatalogStore, ttlMs: number, clock: Clock): CatalogStore {
-  let cached: { at: number; value: Promise<Catalog> } | undefined;
-  const invalidate = () => {
-    cached = undefined;
-  };
-  return {
-    load() {
-      const now = clock.now().getTime();
-      if (!cached || now - cached.at > ttlMs) {
-        const value = store.load();
-        cached = { at: now, value };
-        value.catch(invalidate);
+/**
+ * Serves the catalog from memory while it is current: each load() reads the version stamp (one consistent GetItem)
+ * and reloads the whole catalog only when the stamp has moved. A write through any function — this one or another
+ * process — is therefore seen by the very next load() everywhere, with no waiting for a time-to-live.
+ */
+export function cachedCatalog(store: CatalogStore): CatalogStore {
+  let held: Catalog | undefined;
+  // One full reload per version: requests arriving together right after a write share it.
+  let reloading: { version: number; catalog: Promise<Catalog> } | undefined;
+  // The latest reload to start wins, so a slow older one cannot put back what a newer one replaced.
+  let started = 0;
+  let heldFrom = 0;
+
+  const reload = (version: number): Promise<Catalog> => {
+    if (reloading && reloading.version === version) return reloading.catalog;
+    const ticket = ++started;
+    const catalog = store.load().then((loaded) => {
+      if (ticket > heldFrom) {
+        held = loaded;
+        heldFrom = ticket;
       }
-      return cached.value;
+      return loaded;
+    });
+    const entry = { version, catalog };
+    reloading = entry;
+    const done = () => {
+      if (reloading === entry) reloading = undefined;
+    };
+    catalog.then(done, done);
+    return catalog;
+  };
+
+  return {
+    async load() {
+      // "Differs", not "is newer": a table restored from a backup moves the stamp back, and must be reloaded too.
+      const version = await store.version();
+      if (held && held.version === version) return held;
+      return reload(version);
     },
-    putOrganisation: (o) => store.putOrganisation(o).finally(invalidate),
-    putUnits: (u) => store.putUnits(u).finally(invalidate),
-    putSurvey: (s) => store.putSurvey(s).finally(invalidate),
-    putRule: (r) => store.putRule(r).finally(invalidate),
-    deleteRule: (id) => store.deleteRule(id).finally(invalidate),
-    putManagers: (u, m) => store.putManagers(u, m).finally(invalidate),
+    version: () => store.version(),
+    putOrganisation: (o) => store.putOrganisation(o),
+    putUnits: (u) => store.putUnits(u),
+    putSurvey: (s) => store.putSurvey(s),
+    putRule: (r) => store.putRule(r),
+    deleteRule: (id) => store.deleteRule(id),
+    putManagers: (u, m) => store.putManagers(u, m),
   };
 }

@@ -60,7 +60,7 @@ export function closedLoopDepsFromEnv(functionName: string) {
   const client = documentClient();
   const names = tableNamesFromEnv(['catalog', 'tickets']);
   return {
-    catalog: cachedCatalog(dynamoCatalogStore(client, names.catalog), 10_000, systemClock),
+    catalog: cachedCatalog(dynamoCatalogStore(client, names.catalog)),
     tickets: dynamoTicketStore(client, names.tickets),
     notifier: notifierFromEnv(client).notifier,
     queue: ticketQueueFromEnv(),

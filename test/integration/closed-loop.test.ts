@@ -146,6 +146,37 @@ describe('a detractor response', () => {
   });
 });
 
+describe('a rule saved through the API', () => {
+  it('applies to the very next response, though the alerts function has the catalog cached', async () => {
+    // Warm the alerts and tickets functions' catalogs first, so the new rule can only fire if they notice the change.
+    const warm = await submit({ surveyId: 'hotel-stay', unitId: 'gz-tianhe', answers: { nps: 9, comment: 'rude doorman' } });
+    await expect.poll(async () => (await ticket(ticketIdFor(warm, 'sensitive-words'))).status, { timeout: 5_000 }).toBe(200);
+
+    const saved = await api('/api/v1/alert-rules/broken-elevator', {
+      method: 'PUT',
+      body: JSON.stringify({
+        name: 'Broken elevator',
+        severity: 'high',
+        conditions: [{ kind: 'keywords', words: ['elevator'] }],
+        actions: { notify: true, ticket: { acknowledgeWithin: 'PT1H', resolveWithin: 'P1D' } },
+      }),
+    });
+    expect(saved.status).toBe(200);
+    const responseId = await submit({ surveyId: 'hotel-stay', unitId: 'gz-tianhe', answers: { nps: 8, comment: 'The elevator was out of order all week' } });
+
+    const ticketId = ticketIdFor(responseId, 'broken-elevator');
+    await expect.poll(async () => (await ticket(ticketId)).status, { timeout: 5_000, interval: 50 }).toBe(200);
+    expect((await ticket(ticketId)).body).toMatchObject({ ruleId: 'broken-elevator', assignedUnitId: 'gz-tianhe' });
+    await expect.poll(async () => (await outbox()).filter((e) => e.key === `alert#${responseId}#broken-elevator`).length, { timeout: 5_000, interval: 50 }).toBe(1);
+
+    // And deleting it stops it just as fast.
+    expect((await api('/api/v1/alert-rules/broken-elevator', { method: 'DELETE' })).status).toBe(204);
+    const after = await submit({ surveyId: 'hotel-stay', unitId: 'gz-tianhe', answers: { nps: 8, comment: 'The elevator again' } });
+    await runtime.idle();
+    expect((await ticket(ticketIdFor(after, 'broken-elevator'))).status).toBe(404);
+  });
+});
+
 describe('SLA escalation (PT3S to acknowledge)', () => {
   it('escalates hotel → region → HQ with a notification at each step, then flags the ticket overdue', async () => {
     const responseId = await submit({ surveyId: 'hotel-stay', unitId: 'sz-bay', touchpoint: 'front-desk', answers: { nps: 2 } });
@@ -248,7 +279,7 @@ describe('failures', () => {
       },
     };
     const deps = {
-      catalog: cachedCatalog(dynamoCatalogStore(doc, process.env[tables.catalog.envVar] as string), 0, systemClock),
+      catalog: cachedCatalog(dynamoCatalogStore(doc, process.env[tables.catalog.envVar] as string)),
       tickets: dynamoTicketStore(doc, process.env[tables.tickets.envVar] as string),
       notifier: flakyNotifier,
       queue: sqsQueue<TicketMessage>(sqsClient(process.env.SQS_ENDPOINT), process.env[queues.tickets.envVar] as string),

@@ -43,6 +43,7 @@ function fakes(anonymous: boolean) {
     surveys: demoSurveys.map((s) => ({ ...s, anonymous })),
     rules: demoRules,
     managers: demoManagers,
+    version: 1,
   };
   const marks = new Set<string>();
   const sent: Notification[] = [];
