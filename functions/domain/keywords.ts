@@ -12,7 +12,7 @@ export const MAX_MATCHED_TEXT_UNITS = MAX_TEXT_LENGTH * 2;
 /** A response names at most this many words per condition (the first ones of the rule's list): enough for a manager. */
 export const MAX_REPORTED_WORDS = 20;
 /** Automaton hits and adverb checks per view of a text; beyond it, the words found so far are the answer. */
-const MAX_WORK_PER_VIEW = 500_000;
+const MAX_WORK_PER_VIEW = 100_000;
 
 // Words that intensify without changing meaning ("态度很差" is still "态度差"); negations such as 不 are not here.
 const DEGREE_ADVERBS = ['非常', '特别', '十分', '极其', '相当', '有点', '有些', '比较', '超级', '很', '太', '真', '超', '极', '挺', '好', '也', '都'];
@@ -39,12 +39,15 @@ const CYRILLIC = 32;
 const GREEK = 64;
 const SCRIPTS = [LATIN, CYRILLIC, GREEK] as const;
 
-const classCache = new Map<number, number>();
+const KNOWN = 128;
+// Basic Multilingual Plane: a 64 KB table filled as characters are first seen; other planes: a bounded map.
+const bmpClasses = new Uint8Array(0x10000);
+const astralClasses = new Map<number, number>();
 function classOf(cp: number): number {
-  const cached = classCache.get(cp);
-  if (cached !== undefined) return cached;
+  const cached = cp < 0x10000 ? bmpClasses[cp]! : (astralClasses.get(cp) ?? 0);
+  if (cached & KNOWN) return cached;
   const ch = String.fromCodePoint(cp);
-  let c = 0;
+  let c = KNOWN;
   if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(ch)) c |= CJK;
   if (/[\p{L}\p{N}]/u.test(ch)) c |= WORD;
   if (/[\p{L}\p{M}]/u.test(ch)) c |= LETTER;
@@ -52,9 +55,11 @@ function classOf(cp: number): number {
   if (/\p{Script=Latin}/u.test(ch)) c |= LATIN;
   else if (/\p{Script=Cyrillic}/u.test(ch)) c |= CYRILLIC;
   else if (/\p{Script=Greek}/u.test(ch)) c |= GREEK;
-  // Bounded: a long-lived function sees at most this many distinct characters cached.
-  if (classCache.size >= 8192) classCache.clear();
-  classCache.set(cp, c);
+  if (cp < 0x10000) bmpClasses[cp] = c;
+  else {
+    if (astralClasses.size >= 4096) astralClasses.clear();
+    astralClasses.set(cp, c);
+  }
   return c;
 }
 
@@ -101,7 +106,7 @@ function foldMixedScriptWords(cps: number[]): void {
     const distinctive = [0, 0, 0];
     while (end < cps.length && classOf(cps[end]!) & LETTER && !(classOf(cps[end]!) & CJK)) {
       const c = classOf(cps[end]!);
-      const s = SCRIPTS.findIndex((script) => c & script);
+      const s = c & LATIN ? 0 : c & CYRILLIC ? 1 : c & GREEK ? 2 : -1;
       if (s >= 0) {
         letters[s]!++;
         if (!LOOKALIKE_LETTERS.has(cps[end]!)) distinctive[s]!++;
