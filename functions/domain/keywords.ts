@@ -160,8 +160,10 @@ function joinSeparators(cps: number[]): number[] {
 function normalise(text: string): number[] {
   const flat = text.normalize('NFKC').toLowerCase().replace(IGNORABLE, '');
   const cps: number[] = [];
-  for (const ch of flat) {
-    const cp = ch.codePointAt(0)!;
+  // An index loop: a string iterator allocates a string per character, ten times slower here.
+  for (let i = 0; i < flat.length; i++) {
+    const cp = flat.codePointAt(i)!;
+    if (cp > 0xffff) i++;
     cps.push(SIMPLIFIED.get(cp) ?? cp);
   }
   foldMixedScriptWords(cps);
@@ -226,10 +228,15 @@ function withoutAdverbs(cps: readonly number[]): WithoutAdverbs {
   return { cps: out, removed };
 }
 
-/** One way a word can occur in one view of the text. */
+/** The text as written, and the text without degree adverbs (for Chinese words). */
+const AS_WRITTEN = 1;
+const WITHOUT_ADVERBS = 2;
+
+/** One way a word can occur in the views of a text. */
 interface Pattern {
   word: number;
   length: number;
+  views: number;
   /** Letters or digits may not touch the match on this side (Latin, Cyrillic, digits; never CJK). */
   boundedStart: boolean;
   boundedEnd: boolean;
@@ -239,49 +246,70 @@ interface Pattern {
 
 /** Aho–Corasick over code points: every occurrence of every pattern in one pass, in time linear in text and hits. */
 class Automaton {
-  private readonly next: Map<number, number>[] = [new Map()];
+  // A state's edges: one in (edgeCp, edgeTo) while it has a single child, as most states of long words do, else a map.
+  // A condition may hold 500 words of 100 characters: a map per state would cost hundreds of bytes each.
+  private readonly edgeCp: number[] = [-1];
+  private readonly edgeTo: number[] = [0];
+  private readonly edges: (Map<number, number> | undefined)[] = [undefined];
   private readonly fail: number[] = [0];
-  private readonly out: number[][] = [[]];
   /** The nearest state on the fail chain that ends a pattern (-1: none), so hits cost nothing to look for. */
   private readonly link: number[] = [-1];
+  private readonly out: (number[] | undefined)[] = [undefined];
   readonly patterns: Pattern[] = [];
+
+  private step(state: number, cp: number): number {
+    const map = this.edges[state];
+    if (map) return map.get(cp) ?? -1;
+    return this.edgeCp[state] === cp ? this.edgeTo[state]! : -1;
+  }
+
+  private children(state: number): Iterable<[number, number]> {
+    const map = this.edges[state];
+    if (map) return map;
+    return this.edgeCp[state] === -1 ? [] : [[this.edgeCp[state]!, this.edgeTo[state]!]];
+  }
 
   add(cps: readonly number[], pattern: Pattern): void {
     let state = 0;
     for (const cp of cps) {
-      let to = this.next[state]!.get(cp);
-      if (to === undefined) {
-        to = this.next.length;
-        this.next.push(new Map());
+      let to = this.step(state, cp);
+      if (to === -1) {
+        to = this.fail.length;
+        this.edgeCp.push(-1);
+        this.edgeTo.push(0);
+        this.edges.push(undefined);
         this.fail.push(0);
-        this.out.push([]);
         this.link.push(-1);
-        this.next[state]!.set(cp, to);
+        this.out.push(undefined);
+        const map = this.edges[state];
+        if (map) map.set(cp, to);
+        else if (this.edgeCp[state] === -1) {
+          this.edgeCp[state] = cp;
+          this.edgeTo[state] = to;
+        } else this.edges[state] = new Map([[this.edgeCp[state]!, this.edgeTo[state]!], [cp, to]]);
       }
       state = to;
     }
-    this.out[state]!.push(this.patterns.length);
+    (this.out[state] ??= []).push(this.patterns.length);
     this.patterns.push(pattern);
   }
 
   build(): void {
-    const queue: number[] = [...this.next[0]!.values()];
+    const queue = [0];
     for (let head = 0; head < queue.length; head++) {
       const state = queue[head]!;
-      for (const [cp, to] of this.next[state]!) {
-        let f = this.fail[state]!;
-        while (f !== 0 && !this.next[f]!.has(cp)) f = this.fail[f]!;
-        const target = this.next[f]!.get(cp);
-        this.fail[to] = target !== undefined && target !== to ? target : 0;
+      for (const [cp, to] of this.children(state)) {
+        if (state !== 0) {
+          let f = this.fail[state]!;
+          let target = this.step(f, cp);
+          while (target === -1 && f !== 0) target = this.step((f = this.fail[f]!), cp);
+          this.fail[to] = target === -1 ? 0 : target;
+        }
         const fail = this.fail[to]!;
-        this.link[to] = this.out[fail]!.length > 0 ? fail : this.link[fail]!;
+        this.link[to] = this.out[fail] ? fail : this.link[fail]!;
         queue.push(to);
       }
     }
-  }
-
-  get empty(): boolean {
-    return this.patterns.length === 0;
   }
 
   /** Calls `hit(end, pattern)` for each occurrence, in text order, until it returns false or the budget is spent. */
@@ -290,9 +318,10 @@ class Automaton {
     let work = 0;
     for (let i = 0; i < cps.length; i++) {
       const cp = cps[i]!;
-      while (state !== 0 && !this.next[state]!.has(cp)) state = this.fail[state]!;
-      state = this.next[state]!.get(cp) ?? 0;
-      for (let s = this.out[state]!.length > 0 ? state : this.link[state]!; s > 0; s = this.link[s]!) {
+      let next = this.step(state, cp);
+      while (next === -1 && state !== 0) next = this.step((state = this.fail[state]!), cp);
+      state = next === -1 ? 0 : next;
+      for (let s = this.out[state] ? state : this.link[state]!; s > 0; s = this.link[s]!) {
         for (const p of this.out[s]!) {
           if (++work > budget || !hit(i + 1, this.patterns[p]!)) return;
         }
@@ -308,23 +337,23 @@ export interface KeywordMatcher {
 
 /** Compiles a word list once; matching a text then costs time linear in the text, whatever the list. */
 export function compileKeywords(words: readonly string[]): KeywordMatcher {
-  const raw = new Automaton();
-  const stripped = new Automaton();
+  const automaton = new Automaton();
+  let anyChinese = false;
   words.forEach((word, index) => {
     const cps = normalise(word.trim());
     if (cps.length === 0) return;
     const isWord = (cp: number) => (classOf(cp) & (WORD | CJK)) === WORD;
-    const pattern = { word: index, length: cps.length, boundedStart: isWord(cps[0]!), boundedEnd: isWord(cps[cps.length - 1]!) };
-    raw.add(cps, pattern);
-    if (!cps.some((cp) => classOf(cp) & CJK)) return;
+    const pattern = { word: index, length: cps.length, views: AS_WRITTEN, boundedStart: isWord(cps[0]!), boundedEnd: isWord(cps[cps.length - 1]!) };
+    if (!cps.some((cp) => classOf(cp) & CJK)) return automaton.add(cps, pattern);
+    anyChinese = true;
     // The word without its own adverbs, matched against the text without adverbs; its own ones are checked after.
     const bare = withoutAdverbs(cps);
-    if (bare.cps.length === 0) return; // a word made only of adverbs is matched as written
-    const ownAdverbs = bare.removed.some((r) => r !== '') ? bare.removed : undefined;
-    stripped.add(bare.cps, { ...pattern, length: bare.cps.length, ...(ownAdverbs && { ownAdverbs }) });
+    if (bare.cps.length === cps.length) return automaton.add(cps, { ...pattern, views: AS_WRITTEN | WITHOUT_ADVERBS });
+    automaton.add(cps, pattern);
+    // A word made only of adverbs is matched as written.
+    if (bare.cps.length > 0) automaton.add(bare.cps, { ...pattern, length: bare.cps.length, views: WITHOUT_ADVERBS, ownAdverbs: bare.removed });
   });
-  raw.build();
-  stripped.build();
+  automaton.build();
 
   return {
     find(text) {
@@ -333,37 +362,40 @@ export function compileKeywords(words: readonly string[]): KeywordMatcher {
       const enough = () => found.size >= MAX_REPORTED_WORDS;
       const bounded = (view: readonly number[], at: number) => at < 0 || at >= view.length || (classOf(view[at]!) & (WORD | CJK)) !== WORD;
 
-      raw.scan(cps, (end, p) => {
+      automaton.scan(cps, (end, p) => {
+        if (!(p.views & AS_WRITTEN) || found.has(p.word)) return true;
         const start = end - p.length;
         if ((!p.boundedStart || bounded(cps, start - 1)) && (!p.boundedEnd || bounded(cps, end))) found.add(p.word);
         return !enough();
       });
+      if (enough() || !anyChinese) return report(found);
 
-      if (!enough() && !stripped.empty) {
-        const view = withoutAdverbs(cps);
-        if (view.cps.length < cps.length) {
-          let work = 0;
-          stripped.scan(view.cps, (end, p) => {
-            if (found.has(p.word)) return true;
-            const start = end - p.length;
-            if ((p.boundedStart && !bounded(view.cps, start - 1)) || (p.boundedEnd && !bounded(view.cps, end))) return true;
-            if (p.ownAdverbs) {
-              const own = p.ownAdverbs;
-              const removed = view.removed;
-              for (let j = 0; j <= p.length; j++) work += removed[start + j]!.length;
-              if (work > MAX_WORK_PER_VIEW) return false;
-              // Written before the word's first character, between two, or after its last: the text has them there
-              // (among other adverbs, which it may add as anywhere else: "好很差" is still "好差").
-              for (let j = 0; j <= p.length; j++) if (!removed[start + j]!.includes(own[j]!)) return true;
-            }
-            found.add(p.word);
-            return !enough();
-          });
+      const view = withoutAdverbs(cps);
+      if (view.cps.length === cps.length) return report(found);
+      let work = 0;
+      automaton.scan(view.cps, (end, p) => {
+        if (!(p.views & WITHOUT_ADVERBS) || found.has(p.word)) return true;
+        const start = end - p.length;
+        if ((p.boundedStart && !bounded(view.cps, start - 1)) || (p.boundedEnd && !bounded(view.cps, end))) return true;
+        if (p.ownAdverbs) {
+          const own = p.ownAdverbs;
+          const removed = view.removed;
+          for (let j = 0; j <= p.length; j++) work += removed[start + j]!.length;
+          if (work > MAX_WORK_PER_VIEW) return false;
+          // Written before the word's first character, between two, or after its last: the text has them there
+          // (among other adverbs, which it may add as anywhere else: "好很差" is still "好差").
+          for (let j = 0; j <= p.length; j++) if (!removed[start + j]!.includes(own[j]!)) return true;
         }
-      }
-      return [...found].sort((a, b) => a - b).map((i) => words[i]!);
+        found.add(p.word);
+        return !enough();
+      });
+      return report(found);
     },
   };
+
+  function report(found: Set<number>): string[] {
+    return [...found].sort((a, b) => a - b).map((i) => words[i]!);
+  }
 }
 
 /** The words of the list that occur in the text (compiles the list: for one-off use; rules cache their matchers). */
