@@ -23,10 +23,13 @@ const DEGREE_ADVERBS = ['非常', '特别', '十分', '极其', '相当', '有�
 const LOOKALIKES = ['aаα', 'bвβϐ', 'cсϲ', 'dԁ', 'eеҽεϵ', 'fϝ', 'gԍ', 'hнһη', 'iіӏι', 'jјϳ', 'kкκϰ', 'mмμϻ', 'oоοσ', 'pрρϱ', 'qԛ', 'rг', 'sѕ', 'tтτ', 'uυ', 'vѵν', 'wԝѡ', 'xхχ', 'yуүγ', 'zζ'];
 export const LOOKALIKE_GROUPS: readonly string[] = LOOKALIKES;
 
-// Between Chinese characters these separate nothing and only hide a word: "态 度 差", "态*度*差".
+// Between Chinese (or Japanese) characters these separate nothing and only hide a word: "态 度 差", "态*度*差".
 const CJK_FILLERS = new Set([...'*·・•.-_~|/\\+'].map((c) => c.codePointAt(0)!));
 
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+// Russian writes ё as е more often than not ("еще", "ещё"): both sides fold it.
+const YO = 0x451;
+const YE = 0x435;
 const SPACE = 0x20;
 
 // Character classes, looked up once per code point (a single-character test: nothing to backtrack).
@@ -37,11 +40,12 @@ const BLANK = 8;
 const LATIN = 16;
 const CYRILLIC = 32;
 const GREEK = 64;
+const SPACELESS = 128; // Han and kana: scripts written without spaces between words (Hangul has them)
 const SCRIPTS = [LATIN, CYRILLIC, GREEK] as const;
 
-const KNOWN = 128;
-// Basic Multilingual Plane: a 64 KB table filled as characters are first seen; other planes: a bounded map.
-const bmpClasses = new Uint8Array(0x10000);
+const KNOWN = 256;
+// Basic Multilingual Plane: a 128 KB table filled as characters are first seen; other planes: a bounded map.
+const bmpClasses = new Uint16Array(0x10000);
 const astralClasses = new Map<number, number>();
 function classOf(cp: number): number {
   const cached = cp < 0x10000 ? bmpClasses[cp]! : (astralClasses.get(cp) ?? 0);
@@ -49,6 +53,7 @@ function classOf(cp: number): number {
   const ch = String.fromCodePoint(cp);
   let c = KNOWN;
   if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(ch)) c |= CJK;
+  if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(ch)) c |= SPACELESS;
   if (/[\p{L}\p{N}]/u.test(ch)) c |= WORD;
   if (/[\p{L}\p{M}]/u.test(ch)) c |= LETTER;
   if (/\s/u.test(ch)) c |= BLANK;
@@ -127,7 +132,7 @@ function foldMixedScriptWords(cps: number[]): void {
 }
 
 /**
- * Separators between two CJK characters are dropped; other runs of white space become one space, so "very  rude"
+ * Separators between two Chinese or Japanese characters are dropped; other runs of white space become one space, so "very  rude"
  * and "very rude" are the same and a word boundary stays a boundary.
  */
 function joinSeparators(cps: number[]): number[] {
@@ -144,8 +149,8 @@ function joinSeparators(cps: number[]): number[] {
     while (j < cps.length && (classOf(cps[j]!) & BLANK || CJK_FILLERS.has(cps[j]!))) j++;
     const before = out[out.length - 1];
     const after = cps[j];
-    const betweenCjk = before !== undefined && after !== undefined && classOf(before) & CJK && classOf(after) & CJK;
-    if (!betweenCjk) {
+    const hiding = before !== undefined && after !== undefined && classOf(before) & SPACELESS && classOf(after) & SPACELESS;
+    if (!hiding) {
       for (let k = i; k < j; k++) {
         if (!(classOf(cps[k]!) & BLANK)) out.push(cps[k]!);
         else if (out.length > 0 && out[out.length - 1] !== SPACE && j < cps.length) out.push(SPACE);
@@ -164,7 +169,7 @@ function normalise(text: string): number[] {
   for (let i = 0; i < flat.length; i++) {
     const cp = flat.codePointAt(i)!;
     if (cp > 0xffff) i++;
-    cps.push(SIMPLIFIED.get(cp) ?? cp);
+    cps.push(cp === YO ? YE : (SIMPLIFIED.get(cp) ?? cp));
   }
   foldMixedScriptWords(cps);
   return joinSeparators(cps);

@@ -35,6 +35,14 @@ describe('sensitive words that try to hide', () => {
     expect(findKeywords(text, words)).toEqual([word]);
   });
 
+  it('reads ё as е, and spaces between Japanese characters as nothing, but keeps Korean spaces', () => {
+    expect(findKeywords('персонал ещё хамит', ['еще'])).toEqual(['еще']);
+    expect(findKeywords('персонал еще хамит', ['ещё'])).toEqual(['ещё']);
+    expect(findKeywords('部屋が 汚 い', ['汚い'])).toEqual(['汚い']);
+    expect(findKeywords('불친절 해요', ['불친절해요'])).toEqual([]);
+    expect(findKeywords('직원이 불친절해요', ['불친절'])).toEqual(['불친절']);
+  });
+
   it('folds traditional and variant characters and lookalikes the same way in keywords', () => {
     expect(findKeywords('房间很脏', ['髒'])).toEqual(['髒']);
     expect(findKeywords('rude', ['rud\u0435'])).toEqual(['rud\u0435']);
