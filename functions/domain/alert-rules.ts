@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Answers, FieldIssue } from './answers.ts';
 import { Duration } from './duration.ts';
-import { findKeywords } from './keywords.ts';
+import { compileKeywords, type KeywordMatcher } from './keywords.ts';
 import type { OrgTree } from './org.ts';
 import { npsCategory } from './scoring.ts';
 import { scoreRange, type Question, type Survey } from './survey.ts';
@@ -111,6 +111,17 @@ function questionsInScope(survey: Survey, nodeId: string | undefined): Question[
   return survey.questions.filter((q) => below.has(q.nodeId));
 }
 
+type KeywordsCondition = Extract<Condition, { kind: 'keywords' }>;
+
+// One compiled matcher per condition object: a catalog load parses rules into new objects, so a changed rule gets a
+// new matcher as soon as the catalog reloads, and matchers of replaced rules are collected with them.
+const keywordMatchers = new WeakMap<KeywordsCondition, KeywordMatcher>();
+function keywordMatcher(condition: KeywordsCondition): KeywordMatcher {
+  let matcher = keywordMatchers.get(condition);
+  if (!matcher) keywordMatchers.set(condition, (matcher = compileKeywords(condition.words)));
+  return matcher;
+}
+
 /** Reasons the condition holds (empty when it does not). */
 function evaluateCondition(condition: Condition, facts: ResponseFacts, questions: Question[]): string[] {
   switch (condition.kind) {
@@ -140,7 +151,7 @@ function evaluateCondition(condition: Condition, facts: ResponseFacts, questions
         .filter((q) => q.type === 'text' && (!condition.questionId || q.id === condition.questionId))
         .flatMap((q) => {
           const value = facts.answers[q.id];
-          return typeof value === 'string' ? findKeywords(value, condition.words).map((w) => `keyword: ${w}`) : [];
+          return typeof value === 'string' ? keywordMatcher(condition).find(value).map((w) => `keyword: ${w}`) : [];
         });
     case 'sentiment': {
       const { sentiment, confidence } = facts.analysis ?? {};

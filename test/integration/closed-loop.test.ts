@@ -144,6 +144,12 @@ describe('a detractor response', () => {
     const [alert] = (await outbox()).filter((e) => e.key === `alert#${rude}#sensitive-words`);
     expect(alert?.attributes.severity).toBe('high');
   });
+
+  it('opens a sensitive-word ticket for each comment that hides its word', async () => {
+    const hidden = ['ru\u200Bde staff', 'ru\u00ADde staff', 'rud\u0435 staff', 'в номере грязнo', '前台態度差', '房間很髒', '态 度 很 差'];
+    const ids = await Promise.all(hidden.map((comment) => submit({ surveyId: 'hotel-stay', unitId: 'gz-tianhe', answers: { nps: 9, comment } })));
+    for (const id of ids) await expect.poll(async () => (await ticket(ticketIdFor(id, 'sensitive-words'))).status, { timeout: 5_000 }).toBe(200);
+  });
 });
 
 describe('a rule saved through the API', () => {
