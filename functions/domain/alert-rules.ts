@@ -33,6 +33,16 @@ const Condition = z.discriminatedUnion('kind', [
 ]);
 export type Condition = z.infer<typeof Condition>;
 
+/**
+ * Sensitive words one rule may hold in all, counted in characters: each keyword condition is compiled into one matcher
+ * per catalog version, and this keeps the largest compile near 0.1 s (20 full conditions of 100-character words would
+ * take seconds, on the consumer that also serves pages locally).
+ */
+export const MAX_RULE_KEYWORD_CHARACTERS = 20_000;
+
+const keywordCharacters = (conditions: readonly Condition[]) =>
+  conditions.reduce((sum, c) => sum + (c.kind === 'keywords' ? c.words.reduce((n, w) => n + w.length, 0) : 0), 0);
+
 export const AlertRule = z.object({
   id: Id,
   name: z.string().trim().min(1).max(200),
@@ -49,7 +59,13 @@ export const AlertRule = z.object({
     })
     .default({}),
   match: z.enum(['all', 'any']).default('any'),
-  conditions: z.array(Condition).min(1).max(20),
+  conditions: z
+    .array(Condition)
+    .min(1)
+    .max(20)
+    .refine((conditions) => keywordCharacters(conditions) <= MAX_RULE_KEYWORD_CHARACTERS, {
+      message: `sensitive words may total at most ${MAX_RULE_KEYWORD_CHARACTERS} characters per rule`,
+    }),
   actions: z
     .object({
       notify: z.boolean().default(true),

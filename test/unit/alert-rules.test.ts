@@ -84,6 +84,16 @@ describe('rule checks', () => {
     expect(check({ ...base, conditions: [{ kind: 'keywords', questionId: 'nps', words: ['x'] }] })[0]?.path).toBe('conditions.0.questionId');
   });
 
+  it('bounds the sensitive words one rule may hold, naming the field', () => {
+    const words = (n: number) => Array.from({ length: 500 }, (_, i) => `${String(n).padStart(2, '0')}${String(i).padStart(3, '0')}`.padEnd(40, 'x'));
+    const full = (count: number) => ({ ...base, conditions: Array.from({ length: count }, (_, n) => ({ kind: 'keywords', words: words(n) })) });
+    expect(AlertRule.safeParse(full(1)).success).toBe(true); // 500 words of 40 characters: 20,000
+    const tooMany = AlertRule.safeParse(full(2));
+    expect(tooMany.success).toBe(false);
+    expect(tooMany.error?.issues[0]).toMatchObject({ path: ['conditions'] });
+    expect(tooMany.error?.issues[0]?.message).toMatch(/at most 20000 characters/);
+  });
+
   it('needs durations that are real ISO-8601 durations', () => {
     expect(AlertRule.safeParse({ ...base, conditions: detractor.conditions, actions: { notify: false, ticket: { acknowledgeWithin: '2 hours', resolveWithin: 'P2D' } } }).success).toBe(false);
   });
