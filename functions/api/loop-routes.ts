@@ -7,7 +7,7 @@ import { OrgTree } from '../domain/org.ts';
 import { addDays, FIRST_DAY, localDay, windowProblem } from '../domain/periods.ts';
 import type { TicketMessage } from '../domain/ticket-messages.ts';
 import { applyAction, Manager, TICKET_STATES, TicketCommand, ticketView } from '../domain/tickets.ts';
-import type { CatalogStore, Clock, MessageQueue, OutboxReader, TicketStore } from '../ports.ts';
+import { InvalidCursorError, type CatalogStore, type Clock, type MessageQueue, type OutboxReader, type TicketStore } from '../ports.ts';
 import { scheduleChecks } from '../tickets/handle-messages.ts';
 import type { AdminEnv } from './auth.ts';
 import { ErrorBody, errorBody, validationError } from './errors.ts';
@@ -84,7 +84,7 @@ const routes = {
         state: z.enum(TICKET_STATES).optional(),
         unitId: Id.optional().openapi({ description: 'Tickets of responses from this unit or below it' }),
         overdue: z.enum(['true', 'false']).optional(),
-        cursor: z.string().max(2000).optional(),
+        cursor: z.string().max(2000).optional().openapi({ description: 'nextCursor of the previous page, as given' }),
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
     },
@@ -165,13 +165,19 @@ export function registerLoopRoutes(app: OpenAPIHono<AdminEnv>, deps: LoopDeps): 
 
   app.openapi(routes.listTickets, async (c) => {
     const query = c.req.valid('query');
-    const page = await deps.tickets.list({
-      state: query.state,
-      unitId: query.unitId,
-      overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
-      cursor: query.cursor,
-      limit: query.limit,
-    });
+    const page = await deps.tickets
+      .list({
+        state: query.state,
+        unitId: query.unitId,
+        overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
+        cursor: query.cursor,
+        limit: query.limit,
+      })
+      .catch((error: unknown) => {
+        if (error instanceof InvalidCursorError) return error;
+        throw error;
+      });
+    if (page instanceof InvalidCursorError) return c.json(validationError([{ path: 'query.cursor', message: page.message }]), 400);
     const tickets = page.tickets.map((t) => {
       const { history: _history, ...rest } = ticketView(t);
       return rest;
