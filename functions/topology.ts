@@ -175,6 +175,8 @@ export const commonEnv = {
   sqsEndpoint: 'SQS_ENDPOINT',
   /** Where notifications go: 'sns' in AWS, 'outbox' in the local runtime. */
   notifier: 'NOTIFIER',
+  /** Space-separated origins that may frame the survey pages (web intercept); unset: none may. */
+  surveyFrameAncestors: 'SURVEY_FRAME_ANCESTORS',
 } as const;
 
 export function tableEnv(names: Record<TableName, string>): Record<string, string> {

@@ -9,6 +9,7 @@ import type { AggregateStore, CatalogStore, Clock, ResponseStore } from '../port
 import { requireAdmin, type AdminEnv, type AuthConfig } from './auth.ts';
 import { registerLoopRoutes, type LoopDeps } from './loop-routes.ts';
 import { captureResponse, isResponseId } from './capture.ts';
+import { contentSecurity } from './content-security.ts';
 import { readForm, textField } from './form-body.ts';
 import { renderApiReference } from './docs.ts';
 import { errorBody, validationError, zodIssues } from './errors.ts';
@@ -22,6 +23,8 @@ export interface ApiDeps extends LoopDeps {
   aggregates: AggregateStore;
   clock: Clock;
   auth: AuthConfig;
+  /** Origins allowed to frame the survey pages (web intercept); default none. */
+  surveyFrameAncestors?: readonly string[] | undefined;
 }
 
 /** Largest request body accepted anywhere: 64 KB. */
@@ -36,6 +39,7 @@ export function createApi(deps: ApiDeps) {
     },
   });
 
+  app.use('*', contentSecurity({ surveyFrameAncestors: deps.surveyFrameAncestors ?? [] }));
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(
     '*',
