@@ -74,12 +74,21 @@ export interface TicketQuery {
   limit: number;
 }
 
+/** A list cursor that no page of this store produced (tampered, truncated, or from elsewhere): bad input, a 400. */
+export class InvalidCursorError extends Error {
+  constructor(message = 'not a cursor from a previous page') {
+    super(message);
+    this.name = 'InvalidCursorError';
+  }
+}
+
 export interface TicketStore {
   /** Stores a new ticket unless one with its id exists; returns the stored one either way. */
   createIfAbsent(ticket: Ticket): Promise<{ created: boolean; ticket: Ticket }>;
   get(id: string): Promise<Ticket | undefined>;
   /** Saves a changed ticket if nobody changed it since `expectedVersion`; false on a lost race. */
   save(ticket: Ticket, expectedVersion: number): Promise<boolean>;
+  /** A page of tickets; throws InvalidCursorError when `cursor` is not one this store handed out. */
   list(query: TicketQuery): Promise<{ tickets: Ticket[]; nextCursor: string | null }>;
   /** Tickets created in [from, to) (ISO instants), for loop metrics. */
   createdBetween(from: string, to: string): Promise<Ticket[]>;

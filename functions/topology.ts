@@ -179,6 +179,8 @@ export const commonEnv = {
   notifyCap: 'ALERT_NOTIFY_CAP',
   /** Optional: length of that paging window in minutes (default 15, at most 1440). */
   notifyWindowMinutes: 'ALERT_NOTIFY_WINDOW_MINUTES',
+  /** Space-separated origins that may frame the survey pages (web intercept); unset: none may. */
+  surveyFrameAncestors: 'SURVEY_FRAME_ANCESTORS',
 } as const;
 
 export function tableEnv(names: Record<TableName, string>): Record<string, string> {

@@ -12,6 +12,7 @@ const context = (key: string): string | undefined => {
 new OpenCemStack(app, context('stackName') ?? 'OpenCem', {
   description: 'OpenCEM: surveys, real-time NPS/CSAT/CES and alerts on your own AWS account',
   alarmEmail: context('alarmEmail'),
+  surveyFrameAncestors: context('surveyFrameAncestors'),
 });
 
 // A finding that is neither fixed nor acknowledged (with a reason, next to the construct) fails the synth.

@@ -18,6 +18,8 @@ export interface OpenCemStackProps extends StackProps {
   readonly webAssetPath?: string;
   /** An e-mail address subscribed to the operational alarms. */
   readonly alarmEmail?: string;
+  /** Space-separated origins that may frame the survey pages (web intercept); default: none may. */
+  readonly surveyFrameAncestors?: string;
 }
 
 export class OpenCemStack extends Stack {
@@ -40,6 +42,7 @@ export class OpenCemStack extends Stack {
       [commonEnv.authMode]: 'gateway',
       [commonEnv.dashboardUrl]: this.web.url,
       [commonEnv.notifier]: 'sns',
+      ...(props.surveyFrameAncestors ? { [commonEnv.surveyFrameAncestors]: props.surveyFrameAncestors } : {}),
     };
     const resources: CemResources = {
       tables: this.data.tables,

@@ -8,7 +8,9 @@ import { localize, Locale } from '../domain/survey.ts';
 import type { AggregateStore, CatalogStore, Clock, ResponseStore } from '../ports.ts';
 import { requireAdmin, type AdminEnv, type AuthConfig } from './auth.ts';
 import { registerLoopRoutes, type LoopDeps } from './loop-routes.ts';
-import { captureResponse } from './capture.ts';
+import { captureResponse, isResponseId } from './capture.ts';
+import { contentSecurity } from './content-security.ts';
+import { readForm, textField } from './form-body.ts';
 import { renderApiReference } from './docs.ts';
 import { errorBody, validationError, zodIssues } from './errors.ts';
 import { readMetrics, readUnitMetrics } from './read-metrics.ts';
@@ -21,6 +23,8 @@ export interface ApiDeps extends LoopDeps {
   aggregates: AggregateStore;
   clock: Clock;
   auth: AuthConfig;
+  /** Origins allowed to frame the survey pages (web intercept); default none. */
+  surveyFrameAncestors?: readonly string[] | undefined;
 }
 
 /** Largest request body accepted anywhere: 64 KB. */
@@ -35,6 +39,7 @@ export function createApi(deps: ApiDeps) {
     },
   });
 
+  app.use('*', contentSecurity({ surveyFrameAncestors: deps.surveyFrameAncestors ?? [] }));
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(
     '*',
@@ -65,8 +70,9 @@ export function createApi(deps: ApiDeps) {
   });
 
   app.post('/s/:surveyId', async (c) => {
-    const form = await c.req.parseBody({ all: true });
-    const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+    const form = await readForm(c);
+    if (!form) return unreadableForm(c);
+    const field = (name: string) => textField(form, name);
     const { survey, locale } = await surveyAndLocale(c, field('lang'));
     if (!survey) return c.html(MessagePage({ locale, title: 'OpenCEM', message: 'notFound' }), 404);
     const answers = answersFromForm(survey, form);
@@ -88,8 +94,9 @@ export function createApi(deps: ApiDeps) {
     const catalog = await deps.catalog.load();
     const title = survey ? localize(survey.title, locale, survey.defaultLocale) : 'OpenCEM';
     const extra = survey?.thanks ? localize(survey.thanks, locale, survey.defaultLocale) : undefined;
+    // A mangled link still thanks the respondent; it only loses the recovery offer (no store call with a bad key).
     const responseId = c.req.query('r');
-    const response = survey && responseId ? await deps.responses.get(responseId) : undefined;
+    const response = survey && responseId && isResponseId(responseId) ? await deps.responses.get(responseId) : undefined;
     // Detractor recovery: only after an NPS of 0–6 on this survey, and only once.
     const npsQuestion = survey?.questions.find((q) => q.type === 'nps');
     const score = npsQuestion ? response?.answers[npsQuestion.id] : undefined;
@@ -98,13 +105,13 @@ export function createApi(deps: ApiDeps) {
   });
 
   app.post('/s/:surveyId/thanks', async (c) => {
-    const form = await c.req.parseBody();
-    const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+    const form = (await readForm(c)) ?? {};
+    const field = (name: string) => textField(form, name);
     const { survey, locale } = await surveyAndLocale(c, field('lang'));
     const title = survey ? localize(survey.title, locale, survey.defaultLocale) : 'OpenCEM';
     const channel = field('channel');
     const responseId = field('r');
-    if (!survey || !responseId || field('consent') !== 'yes' || (channel !== 'phone' && channel !== 'sms' && channel !== 'email')) {
+    if (!survey || !responseId || !isResponseId(responseId) || field('consent') !== 'yes' || (channel !== 'phone' && channel !== 'sms' && channel !== 'email')) {
       return c.html(MessagePage({ locale, title, message: 'thanks' }), 400);
     }
     const response = await deps.responses.get(responseId);
@@ -112,6 +119,14 @@ export function createApi(deps: ApiDeps) {
     await deps.responses.setContactRequest(responseId, { consent: true, channel, at: deps.clock.now().toISOString() });
     return c.html(MessagePage({ locale, title, message: 'contactThanks' }));
   });
+
+  /** A post no survey form sends (malformed multipart, another media type): the form again, with a 400. */
+  async function unreadableForm(c: Context) {
+    const { survey, locale } = await surveyAndLocale(c);
+    if (!survey) return c.html(MessagePage({ locale, title: 'OpenCEM', message: 'notFound' }), 404);
+    const issues = [{ path: '(body)', message: 'the form could not be read; please answer and submit it again' }];
+    return c.html(SurveyPage({ survey, locale, hidden: carriedParams(c), issues }), 400);
+  }
 
   async function surveyAndLocale(c: Context, formLang?: string) {
     const catalog = await deps.catalog.load();

@@ -64,3 +64,11 @@ export async function captureResponse(input: CaptureInput, deps: CaptureDeps): P
 export function responseIdForToken(token: string): string {
   return `t_${createHash('sha256').update(token).digest('base64url').slice(0, 32)}`;
 }
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const TOKEN_RESPONSE_ID = /^t_[A-Za-z0-9_-]{32}$/;
+
+/** True for an id this system gives responses (a ULID, or a personal link's derived id), checked before any store call. */
+export function isResponseId(value: string): boolean {
+  return value.length <= 64 && (ULID.test(value) || TOKEN_RESPONSE_ID.test(value));
+}

@@ -16,6 +16,13 @@ interface Document {
   components?: { schemas?: Record<string, unknown> };
 }
 
+/** The reference page's one inline stylesheet; its hash is the only style its Content-Security-Policy allows. */
+export const DOCS_STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:0 auto;padding:16px;color:#1f2937}
+h2{margin-top:2rem;font-size:1.1rem}code,pre{font:13px ui-monospace,monospace}pre{background:#f3f4f6;padding:8px;overflow:auto;max-height:24rem}
+.m{display:inline-block;min-width:4rem;font-weight:700;color:#fff;background:#2563eb;border-radius:4px;text-align:center;margin-right:.5rem}
+.m.POST,.m.PUT{background:#059669}.m.DELETE{background:#dc2626}table{border-collapse:collapse}td,th{border:1px solid #e5e7eb;padding:4px 8px;text-align:left}
+details{margin:.25rem 0}`;
+
 export function renderApiReference(document: unknown) {
   const doc = document as Document;
   const operations = Object.entries(doc.paths ?? {}).flatMap(([path, methods]) =>
@@ -25,11 +32,7 @@ export function renderApiReference(document: unknown) {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${doc.info.title} reference</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:0 auto;padding:16px;color:#1f2937}
-h2{margin-top:2rem;font-size:1.1rem}code,pre{font:13px ui-monospace,monospace}pre{background:#f3f4f6;padding:8px;overflow:auto;max-height:24rem}
-.m{display:inline-block;min-width:4rem;font-weight:700;color:#fff;background:#2563eb;border-radius:4px;text-align:center;margin-right:.5rem}
-.m.POST,.m.PUT{background:#059669}.m.DELETE{background:#dc2626}table{border-collapse:collapse}td,th{border:1px solid #e5e7eb;padding:4px 8px;text-align:left}
-details{margin:.25rem 0}</style></head><body>
+<style>${raw(DOCS_STYLE)}</style></head><body>
 <h1>${doc.info.title} <small>v${doc.info.version}</small></h1>
 <p>${doc.info.description ?? ''}</p>
 <p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1). Public pages: <code>GET /healthz</code>, <code>GET|POST /s/{surveyId}?unit=&amp;tp=&amp;lang=</code> (the respondent's survey form).</p>

@@ -9,6 +9,7 @@ import { dynamoTicketStore } from '../aws/ticket-store.ts';
 import { systemClock } from '../ports.ts';
 import { createApi } from './app.ts';
 import { authFromEnv } from './auth.ts';
+import { surveyFrameAncestorsFromEnv } from './content-security.ts';
 
 const client = documentClient();
 const names = tableNamesFromEnv(['responses', 'aggregates', 'catalog', 'tickets']);
@@ -22,6 +23,7 @@ export const app = createApi({
   tickets: dynamoTicketStore(client, names.tickets),
   queue: ticketQueueFromEnv(),
   outbox: outboxFromEnv(client),
+  surveyFrameAncestors: surveyFrameAncestorsFromEnv(),
 });
 
 export const handler = handle(app);

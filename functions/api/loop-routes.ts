@@ -4,13 +4,15 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { AlertRule, checkRule } from '../domain/alert-rules.ts';
 import { loopMetrics } from '../domain/loop-metrics.ts';
 import { OrgTree } from '../domain/org.ts';
-import { addDays, isDay, localDay } from '../domain/periods.ts';
+import { addDays, FIRST_DAY, localDay, windowProblem } from '../domain/periods.ts';
 import type { TicketMessage } from '../domain/ticket-messages.ts';
 import { applyAction, Manager, TICKET_STATES, TicketCommand, ticketView } from '../domain/tickets.ts';
-import type { CatalogStore, Clock, MessageQueue, OutboxReader, TicketStore } from '../ports.ts';
+import { InvalidCursorError, type CatalogStore, type Clock, type MessageQueue, type OutboxReader, type TicketStore } from '../ports.ts';
 import { scheduleChecks } from '../tickets/handle-messages.ts';
 import type { AdminEnv } from './auth.ts';
 import { ErrorBody, errorBody, validationError } from './errors.ts';
+import { windowIssue } from './read-metrics.ts';
+import { Day } from './schemas.ts';
 
 export interface LoopDeps {
   catalog: CatalogStore;
@@ -30,7 +32,6 @@ const problems = {
 };
 const Id = z.string().min(1).max(64);
 const TicketOut = z.record(z.string(), z.unknown()).openapi('Ticket', { description: 'A ticket with its deadlines, assignees, history and allowed actions' });
-const Day = z.string().refine(isDay, 'must be a calendar day as YYYY-MM-DD');
 
 const routes = {
   listRules: createRoute({
@@ -83,7 +84,7 @@ const routes = {
         state: z.enum(TICKET_STATES).optional(),
         unitId: Id.optional().openapi({ description: 'Tickets of responses from this unit or below it' }),
         overdue: z.enum(['true', 'false']).optional(),
-        cursor: z.string().max(2000).optional(),
+        cursor: z.string().max(2000).optional().openapi({ description: 'nextCursor of the previous page, as given' }),
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
     },
@@ -164,13 +165,19 @@ export function registerLoopRoutes(app: OpenAPIHono<AdminEnv>, deps: LoopDeps): 
 
   app.openapi(routes.listTickets, async (c) => {
     const query = c.req.valid('query');
-    const page = await deps.tickets.list({
-      state: query.state,
-      unitId: query.unitId,
-      overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
-      cursor: query.cursor,
-      limit: query.limit,
-    });
+    const page = await deps.tickets
+      .list({
+        state: query.state,
+        unitId: query.unitId,
+        overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
+        cursor: query.cursor,
+        limit: query.limit,
+      })
+      .catch((error: unknown) => {
+        if (error instanceof InvalidCursorError) return error;
+        throw error;
+      });
+    if (page instanceof InvalidCursorError) return c.json(validationError([{ path: 'query.cursor', message: page.message }]), 400);
     const tickets = page.tickets.map((t) => {
       const { history: _history, ...rest } = ticketView(t);
       return rest;
@@ -208,8 +215,9 @@ export function registerLoopRoutes(app: OpenAPIHono<AdminEnv>, deps: LoopDeps): 
     if (!org.get(unitId)) return c.json(validationError([{ path: 'query.unitId', message: `unknown org unit "${unitId}"` }]), 400);
     const timeZone = catalog.organisation.timeZone;
     const to = query.to ?? localDay(deps.clock.now(), timeZone);
-    const from = query.from ?? addDays(to, -29);
-    if (from > to) return c.json(validationError([{ path: 'query.from', message: `must not be after "to" (${to})` }]), 400);
+    const from = query.from ?? (addDays(to, -29) > FIRST_DAY ? addDays(to, -29) : FIRST_DAY);
+    const problem = windowProblem(from, to, 'total');
+    if (problem) return c.json(validationError([windowIssue(problem, to, 'total')]), 400);
     // Read a day either side of the window (time zones), then keep the tickets whose local day falls inside it.
     const candidates = await deps.tickets.createdBetween(`${addDays(from, -1)}T00:00:00.000Z`, `${addDays(to, 2)}T00:00:00.000Z`);
     const tickets = candidates.filter((t) => {

@@ -2,12 +2,10 @@
 import { ALL_SURVEYS, counterKey, defaultWindow, summarize, type Metrics } from '../domain/aggregation.ts';
 import type { FieldIssue } from '../domain/answers.ts';
 import { OrgTree } from '../domain/org.ts';
-import { addDays, daysBetween, type Granularity } from '../domain/periods.ts';
+import { addDays, FIRST_DAY, windowProblem, type Granularity, type WindowProblem } from '../domain/periods.ts';
 import type { Locale } from '../domain/survey.ts';
 import type { AggregateStore, CatalogStore, Clock } from '../ports.ts';
 
-/** Longest window one request may read: five years of days. */
-export const MAX_WINDOW_DAYS = 5 * 366;
 
 export interface MetricsRequest {
   surveyId?: string | undefined;
@@ -36,7 +34,7 @@ interface Scope {
   org: OrgTree;
 }
 
-async function resolveScope(request: Omit<MetricsRequest, 'granularity'>, deps: MetricsDeps) {
+async function resolveScope(request: Omit<MetricsRequest, 'granularity'> & { granularity: Granularity | 'total' }, deps: MetricsDeps) {
   const catalog = await deps.catalog.load();
   const org = new OrgTree(catalog.units);
   const issues: FieldIssue[] = [];
@@ -46,11 +44,28 @@ async function resolveScope(request: Omit<MetricsRequest, 'granularity'>, deps: 
   if (!org.get(unitId)) issues.push({ path: 'query.unitId', message: `unknown org unit "${request.unitId ?? ''}"` });
   const window = defaultWindow(deps.clock.now(), catalog.organisation.timeZone);
   const to = request.to ?? window.to;
-  const from = request.from ?? (request.to ? addDays(to, -89) : window.from);
-  if (from > to) issues.push({ path: 'query.from', message: `must not be after "to" (${to})` });
-  else if (daysBetween(from, to) > MAX_WINDOW_DAYS) issues.push({ path: 'query.from', message: `the window may span at most ${MAX_WINDOW_DAYS} days` });
+  const from = request.from ?? latest(FIRST_DAY, request.to ? addDays(to, -89) : window.from);
+  const problem = windowProblem(from, to, request.granularity);
+  if (problem) issues.push(windowIssue(problem, to, request.granularity));
   const scope: Scope = { surveyId: survey?.id ?? null, unitId, from, to, org };
   return { catalog, survey, scope, issues };
+}
+
+const latest = (a: string, b: string) => (a > b ? a : b);
+
+/** The field issue for a window that cannot be read; shared by every route that takes from/to. */
+export function windowIssue(problem: WindowProblem, to: string, granularity: Granularity | 'total'): FieldIssue {
+  switch (problem.kind) {
+    case 'reversed':
+      return { path: 'query.from', message: `must not be after "to" (${to})` };
+    case 'too_long':
+      return {
+        path: 'query.from',
+        message: granularity === 'total' ? `the window may span at most ${problem.maxDays} days` : `the window may span at most ${problem.maxDays} days at granularity "${granularity}"`,
+      };
+    case 'too_many_buckets':
+      return { path: 'query.granularity', message: `the window would have more than ${problem.maxBuckets} buckets; choose a coarser granularity` };
+  }
 }
 
 function readDays(aggregates: AggregateStore, scope: Scope, unitId: string) {
@@ -83,7 +98,7 @@ export async function readUnitMetrics(
   request: Omit<MetricsRequest, 'granularity' | 'unitId'> & { parentId?: string | undefined },
   deps: MetricsDeps,
 ): Promise<{ kind: 'ok'; parentId: string; from: string; to: string; units: UnitMetrics[] } | { kind: 'invalid'; issues: FieldIssue[] }> {
-  const { scope, issues } = await resolveScope({ ...request, unitId: request.parentId }, deps);
+  const { scope, issues } = await resolveScope({ ...request, unitId: request.parentId, granularity: 'total' }, deps);
   if (issues.length) return { kind: 'invalid', issues: issues.map((i) => (i.path === 'query.unitId' ? { ...i, path: 'query.parentId' } : i)) };
   const children = scope.org.children(scope.unitId);
   const units = await Promise.all(

@@ -1,6 +1,6 @@
 // Route contracts of the admin API: zod schemas that validate requests and generate the OpenAPI document.
 import { createRoute, z } from '@hono/zod-openapi';
-import { GRANULARITIES, isDay } from '../domain/periods.ts';
+import { FIRST_DAY, GRANULARITIES, isReportingDay, LAST_DAY } from '../domain/periods.ts';
 import { LOCALES, Survey } from '../domain/survey.ts';
 import { OrgUnit, Organisation } from '../domain/org.ts';
 import { MAX_TEXT_LENGTH } from '../domain/answers.ts';
@@ -13,7 +13,11 @@ const errors = {
   401: json(ErrorBody, 'Missing or invalid bearer token'),
 };
 
-const Day = z.string().refine(isDay, 'must be a calendar day as YYYY-MM-DD');
+/** A reporting day at the edge: a real calendar day inside FIRST_DAY..LAST_DAY (the one schema every route uses). */
+export const Day = z
+  .string()
+  .refine(isReportingDay, `must be a calendar day as YYYY-MM-DD, from ${FIRST_DAY} to ${LAST_DAY}`)
+  .openapi({ example: '2026-03-31' });
 const AnswerValue = z.union([z.number(), z.string().max(MAX_TEXT_LENGTH * 4), z.array(z.string().max(64)).max(50)]);
 
 export const ResponseInput = z

@@ -14,7 +14,8 @@ const CHROME = {
 export type ChromeText = keyof (typeof CHROME)['en'];
 
 // Inline so the page is one request; kept small because the whole page must stay under 15 KB.
-const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"PingFang SC","WenQuanYi Micro Hei",sans-serif;color:#1f2937;background:#f3f4f6}
+/** The pages' one inline stylesheet; its hash is the only style the pages' Content-Security-Policy allows. */
+export const SURVEY_STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"PingFang SC","WenQuanYi Micro Hei",sans-serif;color:#1f2937;background:#f3f4f6}
 main{max-width:640px;margin:0 auto;padding:16px}h1{font-size:1.35rem;margin:.5rem 0}.intro{color:#4b5563}
 nav{text-align:right;font-size:.9rem}nav a{margin-left:.75rem;color:#2563eb}
 fieldset{border:0;background:#fff;border-radius:12px;padding:14px;margin:0 0 12px;box-shadow:0 1px 2px #0001}
@@ -39,7 +40,7 @@ function Layout(props: { locale: Locale; title: string; children: Child }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <title>{props.title}</title>
-        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
+        <style dangerouslySetInnerHTML={{ __html: SURVEY_STYLE }} />
       </head>
       <body>
         <main>{props.children}</main>

@@ -3,9 +3,10 @@
 // window (rule × unit × window) that caps how often an alert rule pages.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { nextOutcome, PAGING_OUTCOMES, type PagingOutcome, type PagingWindow } from '../domain/paging.ts';
 import type { Ticket } from '../domain/tickets.ts';
-import type { TicketStore } from '../ports.ts';
+import { InvalidCursorError, type TicketStore } from '../ports.ts';
 import { queryAll, transactWrite } from './dynamodb.ts';
 
 const LIST_KEY = 'ticket';
@@ -141,7 +142,7 @@ export function dynamoTicketStore(client: DynamoDBDocumentClient, tableName: str
         values[':overdue'] = query.overdue;
       }
       const tickets: Ticket[] = [];
-      let startKey = decodeCursor(query.cursor);
+      let startKey: Record<string, unknown> | undefined = decodeCursor(query.cursor);
       // DynamoDB applies Limit before the filter, so ask for what is still missing until the page is full.
       do {
         const page = await client.send(
@@ -181,12 +182,29 @@ export function dynamoTicketStore(client: DynamoDBDocumentClient, tableName: str
   };
 }
 
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
+/**
+ * A cursor is the base64url JSON of the byCreated index's LastEvaluatedKey. It comes back from the client, so it is
+ * checked against the exact key shape before it reaches ExclusiveStartKey: anything else would be a DynamoDB error.
+ */
+const CursorKey = z
+  .object({
+    pk: z.string().startsWith('T#').min(3).max(200),
+    sk: z.literal('TICKET'),
+    listKey: z.literal(LIST_KEY),
+    createdAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/),
+  })
+  .strict();
+
+function decodeCursor(cursor: string | undefined): z.infer<typeof CursorKey> | undefined {
+  if (!cursor) return undefined; // an empty cursor is the first page, as before
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+    if (!/^[A-Za-z0-9_-]{1,2000}$/.test(cursor)) throw new Error('not base64url');
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    return undefined;
+    throw new InvalidCursorError('not a cursor from a previous page (not base64url JSON)');
   }
+  const key = CursorKey.safeParse(parsed);
+  if (!key.success) throw new InvalidCursorError('not a cursor from a previous page (unexpected key)');
+  return key.data;
 }

@@ -21,6 +21,7 @@ import { documentClient } from '../aws/dynamodb.ts';
 import { commonEnv, functions, queueConsumers, queues, streamConsumers, tableEnv } from '../topology.ts';
 import { demoManagers, demoOrganisation, demoResponses, demoRules, demoSurveys, demoUnits } from './demo.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { dashboardHeaders } from './dashboard-headers.ts';
 import { fileCheckpoints, startStreamMapping, type StreamMapping } from './stream-mapping.ts';
 import { startQueueMapping, type QueueHandler, type QueueMapping } from './queue-mapping.ts';
 import { startLocalSqs } from './sqs-server.ts';
@@ -154,6 +155,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
     const apiModule = (await import(pathToFileURL(path.join(projectRoot, functions.api.entry)).href)) as { app: Hono };
     const dashboardDir = await buildDashboardOnce(log);
     const site = new Hono();
+    site.use('*', dashboardHeaders());
     site.get('/config.json', (c) => c.json({ apiBaseUrl: '', auth: { mode: 'token' } }));
     site.use('/*', serveStatic({ root: path.relative(process.cwd(), dashboardDir) || '.' }));
     site.all('*', (c) => apiModule.app.fetch(c.req.raw, c.env));

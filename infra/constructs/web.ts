@@ -5,6 +5,8 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   CachePolicy,
   Distribution,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
   HttpVersion,
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
@@ -15,6 +17,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { dashboardContentSecurityPolicy } from '../../web/content-security-policy.ts';
 
 export interface WebProps {
   /** The built dashboard (`npm run build:web` writes web/dist); must contain index.html. */
@@ -71,13 +74,27 @@ export class Web extends Construct {
       serverAccessLogsPrefix: 'dashboard-bucket/',
     });
 
+    // The managed SECURITY_HEADERS policy has no Content-Security-Policy; this one adds it, with frame-ancestors 'none'.
+    // The API (API Gateway) and Cognito are other https origins, hence connect-src https:.
+    const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'OpenCEM dashboard: CSP (no framing, scripts from self only), HSTS, nosniff, no referrer',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: dashboardContentSecurityPolicy(['https:']), override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        contentTypeOptions: { override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+        xssProtection: { protection: true, modeBlock: true, override: true },
+      },
+    });
+
     this.distribution = new Distribution(this, 'Cdn', {
       comment: 'OpenCEM dashboard',
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: headers,
       },
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,

@@ -353,6 +353,27 @@ describe('dashboard hosting', () => {
     expect(config.Origins[0].S3OriginConfig.OriginAccessIdentity).toBe('');
   });
 
+  it('sends a Content-Security-Policy that forbids framing the dashboard', () => {
+    const [[policyId, policy]] = ofType('AWS::CloudFront::ResponseHeadersPolicy') as [[string, Resource]];
+    const security = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(security.ContentSecurityPolicy.Override).toBe(true);
+    expect(security.ContentSecurityPolicy.ContentSecurityPolicy).toContain("frame-ancestors 'none'");
+    expect(security.ContentSecurityPolicy.ContentSecurityPolicy).toContain("script-src 'self'");
+    expect(security.FrameOptions.FrameOption).toBe('DENY');
+    const [, distribution] = ofType('AWS::CloudFront::Distribution')[0]!;
+    expect(distribution.Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+  });
+
+  it('passes the survey pages’ framing origins to the api function only when configured', () => {
+    const framed = Template.fromStack(new OpenCemStack(appWithoutBundling(), 'Framed', { webAssetPath: dashboardBuild(true), surveyFrameAncestors: 'https://www.hotel.example' }));
+    const apiFunctions = Object.values(framed.toJSON().Resources as Record<string, Resource>).filter(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description === functions.api.description,
+    );
+    expect(apiFunctions[0]?.Properties.Environment.Variables[commonEnv.surveyFrameAncestors]).toBe('https://www.hotel.example');
+    const [, api] = functionFor(functions.api);
+    expect(api.Properties.Environment.Variables[commonEnv.surveyFrameAncestors]).toBeUndefined();
+  });
+
   it('publishes the build with a config.json pointing at the API and the user pool, then invalidates the CDN', () => {
     const [[, deployment]] = ofType('Custom::CDKBucketDeployment') as [[string, Resource]];
     expect(deployment.Properties.DestinationBucketName).toEqual(ref(stack.web.bucket));
