@@ -111,6 +111,8 @@ async function launch(opts: LaunchOptions): Promise<DynamoDbLocal> {
   ];
   const child = withOwnerOnlyFiles(() =>
     spawn('java', args, {
+      // Not the user's directory: DynamoDB Local may write files (dynamodb-local-metadata.json) into its working directory.
+      cwd: jarDir(),
       env: { ...process.env, ...javaEnvironment(opts.jvmOptions) },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: a Ctrl-C in the terminal goes to the whole foreground group, and java would die at once,
