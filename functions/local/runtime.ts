@@ -77,14 +77,14 @@ type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchRespon
  * What stop() takes down, filled in as start-up gets to each part. The order of stopInOrder() is the point: the
  * database goes last, so that nothing still running answers a request or handles a batch without it.
  */
-interface RunningParts {
-  http?: LocalHttpServer;
+export interface RunningParts {
+  http?: Pick<LocalHttpServer, 'inFlight' | 'drain'>;
   /** Stream and queue consumers. */
   consumers: { name: string; stop(): Promise<void> }[];
   /** SDK clients the consumers use; destroyed once the consumers have stopped. */
   clients: { destroy(): void }[];
-  queues?: LocalSqs;
-  database?: DynamoDbLocal;
+  queues?: Pick<LocalSqs, 'stop'>;
+  database?: Pick<DynamoDbLocal, 'stop'>;
 }
 
 export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -215,26 +215,37 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
  */
 export async function stopInOrder(parts: RunningParts, log: (line: string) => void, bounds: StopBounds = defaultStopBounds): Promise<void> {
   const started = Date.now();
-  if (parts.http) {
-    log(`stopping: HTTP server (${parts.http.inFlight()} request(s) in flight)…`);
-    const { abandoned } = await parts.http.drain(bounds.drainMs);
-    if (abandoned > 0) log(`stopping: closed ${abandoned} request(s) still unfinished after ${bounds.drainMs / 1000} s`);
+  const took: string[] = [];
+  const step = async (name: string, work: () => Promise<void>) => {
+    const at = Date.now();
+    await work();
+    took.push(`${name} ${((Date.now() - at) / 1000).toFixed(1)} s`);
+  };
+  const { http, queues, database } = parts;
+  if (http) {
+    log(`stopping: HTTP server (${http.inFlight()} request(s) in flight)…`);
+    await step('HTTP', async () => {
+      const { abandoned } = await http.drain(bounds.drainMs);
+      if (abandoned > 0) log(`stopping: closed ${abandoned} request(s) still unfinished after ${bounds.drainMs / 1000} s`);
+    });
   }
   if (parts.consumers.length > 0) {
     log(`stopping: consumers (${parts.consumers.map((consumer) => consumer.name).join(', ')})…`);
-    const late = await stopConsumers(parts.consumers, bounds.consumersMs, log);
-    if (late.length > 0) log(`stopping: ${late.join(', ')} still busy after ${bounds.consumersMs / 1000} s; stopping the rest anyway`);
+    await step('consumers', async () => {
+      const late = await stopConsumers(parts.consumers, bounds.consumersMs, log);
+      if (late.length > 0) log(`stopping: ${late.join(', ')} still busy after ${bounds.consumersMs / 1000} s; stopping the rest anyway`);
+    });
   }
   for (const client of parts.clients) client.destroy();
-  if (parts.queues) {
+  if (queues) {
     log('stopping: queues…');
-    await parts.queues.stop();
+    await step('queues', () => queues.stop());
   }
-  if (parts.database) {
+  if (database) {
     log('stopping: DynamoDB Local…');
-    await parts.database.stop();
+    await step('DynamoDB Local', () => database.stop());
   }
-  log(`stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`stopped in ${((Date.now() - started) / 1000).toFixed(1)} s (${took.join(', ')})`);
 }
 
 /** Stops the consumers, waiting up to `timeoutMs`; returns the names of those still busy then. */
