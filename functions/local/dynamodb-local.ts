@@ -235,19 +235,24 @@ function withOwnerOnlyFiles<T>(work: () => T): T {
   }
 }
 
-/** chmod 0700 for the directory and its subdirectories, 0600 for its files (also fixing data dirs of older versions). */
-export function restrictToOwner(directory: string): void {
+/**
+ * chmod 0700 for the directory and its subdirectories, 0600 for its files, so that data dirs of older versions (whose
+ * files were world-readable) are fixed too. `owns` picks the top-level entries to touch: a data dir the user chose may
+ * hold things that are not ours.
+ */
+export function restrictToOwner(directory: string, owns: (name: string) => boolean = () => true): void {
   chmodSync(directory, 0o700);
-  const pending = [directory];
-  // Bounded: a data dir holds a handful of files and at most a few levels of directories.
+  const pending: { path: string; top: boolean }[] = [{ path: directory, top: true }];
+  // Bounded: our directories hold a handful of files, a level or two deep.
   for (let visited = 0; pending.length > 0 && visited < 10_000; visited++) {
-    const current = pending.pop() as string;
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      const path = join(current, entry.name);
+    const current = pending.pop() as { path: string; top: boolean };
+    for (const entry of readdirSync(current.path, { withFileTypes: true })) {
+      if (current.top && !owns(entry.name)) continue;
+      const path = join(current.path, entry.name);
       if (entry.isSymbolicLink()) continue; // never follow a link out of the data dir
       if (entry.isDirectory()) {
         chmodSync(path, 0o700);
-        pending.push(path);
+        pending.push({ path, top: false });
       } else if (entry.isFile()) {
         chmodSync(path, 0o600);
       }

@@ -97,7 +97,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       // Owner-only: it holds respondents' names, phones and e-mails and the admin token. restrictToOwner() also fixes
       // data dirs made by older versions, whose files were world-readable.
       await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-      restrictToOwner(options.dataDir);
+      restrictToOwner(options.dataDir, isDataDirEntry);
     }
     const adminToken = options.adminToken ?? (await loadOrCreateToken(options.dataDir));
 
@@ -265,6 +265,11 @@ async function stopConsumers(consumers: RunningParts['consumers'], timeoutMs: nu
   await Promise.race([stopped, sleep(timeoutMs, undefined, { signal: timer.signal }).catch(() => {})]);
   timer.abort();
   return [...busy];
+}
+
+/** What the runtime keeps in its data dir (OPENCEM_DATA_DIR may point at a directory that holds other things too). */
+function isDataDirEntry(name: string): boolean {
+  return ['dynamodb', 'queues', 'admin-token'].includes(name) || /-(checkpoints\.json|failures\.jsonl)$|\.tmp$/.test(name);
 }
 
 async function catalogIsEmpty(catalog: ReturnType<typeof dynamoCatalogStore>): Promise<boolean> {

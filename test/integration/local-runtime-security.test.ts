@@ -8,6 +8,8 @@ import { isLoopbackAddress, listeningSockets, processTree } from '../support/pro
 import { killRuntimeChild, startRuntimeChild, type RuntimeChild } from '../support/runtime-child.ts';
 
 const TOKEN = 'security-admin-token-0123456789';
+/** Java, the tables and the dashboard build take seconds; on a busy machine, a minute or more. */
+const startTimeout = 180_000;
 const scratch = await mkdtemp(join(tmpdir(), 'opencem-security-'));
 const children: RuntimeChild[] = [];
 afterAll(async () => {
@@ -72,7 +74,7 @@ describe('the local runtime on default settings', () => {
     const entries = await modes(dataDir);
     expect(entries.map((e) => e.path)).toEqual(expect.arrayContaining([dataDir, join(dataDir, 'dynamodb'), join(dataDir, 'dynamodb', 'shared-local-instance.db')]));
     expect(entries.filter((e) => e.mode !== (e.kind === 'dir' ? 0o700 : 0o600))).toEqual([]);
-  });
+  }, startTimeout);
 
   it('narrows a data dir that an older version left world-readable', async () => {
     const { chmod, mkdir, writeFile } = await import('node:fs/promises');
@@ -81,12 +83,16 @@ describe('the local runtime on default settings', () => {
     await chmod(dataDir, 0o755);
     await writeFile(join(dataDir, 'admin-token'), `${TOKEN}\n`, { mode: 0o644 });
     await writeFile(join(dataDir, 'aggregate-checkpoints.json'), '{}', { mode: 0o644 });
+    // Not ours: OPENCEM_DATA_DIR may point at a directory that holds other things too.
+    const foreign = join(dataDir, 'notes.txt');
+    await writeFile(foreign, 'mine', { mode: 0o644 });
     const child = await startRuntimeChild({ OPENCEM_DATA_DIR: dataDir }); // the token comes from the file
     children.push(child);
     await stopped(child);
     const entries = await modes(dataDir);
-    expect(entries.filter((e) => e.mode !== (e.kind === 'dir' ? 0o700 : 0o600))).toEqual([]);
-  });
+    expect(entries.filter((e) => e.path !== foreign && e.mode !== (e.kind === 'dir' ? 0o700 : 0o600))).toEqual([]);
+    expect(entries.find((e) => e.path === foreign)?.mode).toBe(0o644);
+  }, startTimeout);
 });
 
 describe('HOST=0.0.0.0', () => {
@@ -101,5 +107,5 @@ describe('HOST=0.0.0.0', () => {
     } finally {
       await stopped(child);
     }
-  });
+  }, startTimeout);
 });
