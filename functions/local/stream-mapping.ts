@@ -177,9 +177,10 @@ export function fileCheckpoints(path: string): Checkpoints {
       current[shardId] = sequenceNumber;
       // Serialised so that an older snapshot can never overwrite a newer one.
       writes = writes.catch(() => {}).then(async () => {
-        await mkdir(dirname(path), { recursive: true });
+        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
         const temporary = `${path}.${process.pid}.tmp`;
-        await writeFile(temporary, JSON.stringify(current, null, 2));
+        // Owner-only like the rest of the data dir (the positions say nothing personal, but the directory is private).
+        await writeFile(temporary, JSON.stringify(current, null, 2), { mode: 0o600 });
         await rename(temporary, path); // atomic: a crash leaves the old file or the new one, never half of one
       });
       await writes;
