@@ -191,8 +191,8 @@ async function loadOrCreateToken(dataDir: string | null): Promise<string> {
 }
 
 /**
- * The local queues are durable, so queued SLA checks survive a restart. A data dir without a queue journal (a
- * data dir from before queues were durable, or whose queues/ was removed) has lost its checks: schedule them again for every
+ * The local queues are durable, so queued SLA checks survive a restart. A data dir without a queue journal (one from
+ * before queues were durable, or whose queues/ was removed) has lost its checks: schedule them again for every
  * unfinished ticket (a duplicate check is harmless — it finds its deadline handled and does nothing).
  */
 async function rescheduleSlaChecks(client: DynamoDBDocumentClient, tableName: string, log: (line: string) => void) {

@@ -840,10 +840,11 @@ class Queue {
    * until its visibility timeout ends; one that has used up its receives moves to the DLQ then (or now, if due).
    */
   resume(now: number): number {
+    const spentAt = this.config.RedrivePolicy?.maxReceiveCount ?? Number.POSITIVE_INFINITY;
     for (const message of this.messages.values()) {
       if (this.expired(message, now)) continue;
       if (message.receiveCount > 0) message.receipt = randomUUID();
-      this.schedule(message);
+      if (message.visibleAt > now || message.receiveCount >= spentAt) this.schedule(message);
     }
     return this.messages.size;
   }
