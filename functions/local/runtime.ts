@@ -111,7 +111,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
     log(`tables ready: ${Object.values(names).join(', ')}`);
 
     // Queues with SQS semantics behind an SQS-compatible endpoint, so handlers use the ordinary SQS client.
-    const sqs = await startLocalSqs({ queues, log });
+    const sqs = await startLocalSqs({ queues, dataDir: options.dataDir ? path.join(options.dataDir, 'queues') : null, log });
     parts.queues = sqs;
 
     // The handler modules read their configuration from the environment, exactly as in Lambda.
@@ -181,7 +181,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       parts.consumers.push({ name, stop: () => mapping.stop() });
     }
     log(`consumers running: ${mappings.length} on table streams, ${queueMappings.length} on queues`);
-    if (!firstStart) await rescheduleSlaChecks(client, names.tickets, log);
+    if (!firstStart && !sqs.resumed) await rescheduleSlaChecks(client, names.tickets, log);
     const idle = async () => {
       // Streams first: they feed the queues.
       await Promise.all(mappings.map((m) => m.idle()));
@@ -294,7 +294,8 @@ async function loadOrCreateToken(dataDir: string | null): Promise<string> {
 }
 
 /**
- * The local queues live in memory, so delayed SLA checks do not survive a restart: schedule them again for every
+ * The local queues are durable, so queued SLA checks survive a restart. A data dir without a queue journal (one from
+ * before queues were durable, or whose queues/ was removed) has lost its checks: schedule them again for every
  * unfinished ticket (a duplicate check is harmless — it finds its deadline handled and does nothing).
  */
 async function rescheduleSlaChecks(client: DynamoDBDocumentClient, tableName: string, log: (line: string) => void) {

@@ -2,11 +2,13 @@
 // AWS JSON 1.0 protocol, so the unchanged @aws-sdk/client-sqs talks to it exactly as it talks to SQS.
 /**
  * ```ts
- * const sqs = await startLocalSqs({ queues });   // topology's queues; each also gets `<name>-dlq` and a redrive policy
+ * const sqs = await startLocalSqs({ queues, dataDir }); // topology's queues; each also gets `<name>-dlq` and a redrive
+ *                                                // policy; dataDir holds their journal (null or unset: memory only)
  * Object.assign(process.env, sqs.env());         // SQS_ENDPOINT=<endpoint>, QUEUE_TICKETS=<queue URL>, …
  * // handlers: new SQSClient({ endpoint: process.env.SQS_ENDPOINT }) — unset in AWS, so the same code uses the real SQS
  * sqs.stats('tickets');                          // { visible, inFlight, delayed, dlq }
- * await sqs.stop();                              // answers pending long polls, closes every connection, clears timers
+ * await sqs.stop();                              // answers pending long polls, closes every connection, clears timers,
+ *                                                // lets the journal's last writes finish
  * ```
  *
  * Protocol (what current @aws-sdk/client-sqs speaks): `POST /` with `X-Amz-Target: AmazonSQS.<Action>` and a JSON body
@@ -48,12 +50,21 @@
  *   message attributes, batch entries 1–10 with distinct ids, body characters limited to those XML 1.0 allows,
  *   MessageRetentionPeriod (default 4 days; dead-letter queues made here keep 14 days) applied from SentTimestamp.
  *   PurgeQueue is not rate-limited (SQS allows one per 60 s) and a deleted queue's name is free again at once.
- * - Everything lives in memory: a restart starts with empty queues.
+ * - Durability (with `dataDir`; see sqs-journal.ts): every change — queue created or reconfigured, message sent,
+ *   received (its receive count and visibility deadline), visibility changed, deleted, moved to the DLQ, queue purged —
+ *   is appended to a journal and fdatasync'd before the request is answered, so a 200 to SendMessage means the message
+ *   survives `kill -9`, as SQS promises. Changes made while one write is on its way share the next sync (group commit).
+ *   A restart replays the journal (a torn last line is ignored), then compacts it into a snapshot of what is live.
+ *   Delays and visibility deadlines are absolute times, so they run on across the restart: a message in flight at the
+ *   crash becomes visible again when its visibility timeout ends, and receipt handles of the old process are invalid
+ *   (as after any receipt handle expiry). The topology's queue settings win over those a journal remembers. Without
+ *   `dataDir` everything lives in memory and a restart starts with empty queues.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { QueueName, QueueSpec } from '../topology.ts';
+import { openJournal, type JournalRecord, type QueueJournal, type StoredMessage } from './sqs-journal.ts';
 
 /** A message attribute in the client's shape (`MessageAttributeValue` of @aws-sdk/client-sqs). */
 export interface MessageAttributeValue {
@@ -71,6 +82,13 @@ export interface LocalSqsOptions<Name extends string = QueueName> {
   accountId?: string;
   /** 0 (default) picks a free port; the server listens on 127.0.0.1 only. */
   port?: number;
+  /**
+   * Directory of the queues' journal: messages survive a crash and a restart resumes them. null or unset keeps
+   * everything in memory (tests, benchmarks): a restart then starts with empty queues.
+   */
+  dataDir?: string | null;
+  /** Compact the journal once this many bytes were appended since its last snapshot (default 16 MiB). */
+  compactJournalAtBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -89,6 +107,8 @@ export interface LocalSqs<Name extends string = QueueName> {
   /** For `new SQSClient({ endpoint })`, e.g. http://127.0.0.1:38211. */
   endpoint: string;
   region: string;
+  /** True when the queues resumed from a journal that a previous process left in dataDir. */
+  resumed: boolean;
   queueUrl(name: Name): string;
   dlqUrl(name: Name): string;
   queueArn(name: Name): string;
@@ -114,13 +134,37 @@ export async function startLocalSqs<Name extends string = QueueName>(options: Lo
   engine.endpoint = endpoint;
 
   const specs = Object.entries(options.queues) as [Name, QueueSpec][];
-  for (const [name, spec] of specs) {
-    // As the CDK stack should: a DLQ per queue that keeps messages for the maximum 14 days, then the queue redriving to it.
-    const dlq = engine.createQueue(deadLetterName(name), { MessageRetentionPeriod: String(14 * 24 * 3600) });
-    engine.createQueue(name, {
-      VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: spec.maxReceiveCount }),
-    });
+  let resumed = false;
+  let journal: QueueJournal | undefined;
+  try {
+    if (options.dataDir) {
+      const started = Date.now();
+      const opened = await openJournal(options.dataDir, { log: engine.log, ...(options.compactJournalAtBytes ? { compactAtBytes: options.compactJournalAtBytes } : {}) });
+      ({ journal, resumed } = opened);
+      const restored = engine.restore(opened.records);
+      engine.journal = journal;
+      journal.snapshot = () => engine.snapshot();
+      if (resumed) {
+        const torn = opened.skippedLines > 0 ? ` (${opened.skippedLines} torn or unreadable line(s) ignored)` : '';
+        engine.log(`resumed ${restored} message(s) from ${options.dataDir} in ${Date.now() - started} ms${torn}`);
+      }
+    }
+
+    for (const [name, spec] of specs) {
+      // As the CDK stack should: a DLQ per queue that keeps messages for the maximum 14 days, then the queue redriving to it.
+      const dlq = engine.ensureQueue(deadLetterName(name), { MessageRetentionPeriod: String(14 * 24 * 3600) });
+      engine.ensureQueue(name, {
+        VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: spec.maxReceiveCount }),
+      });
+    }
+    // A fresh file holding only what is live: the replayed history (and any torn tail) is gone from it.
+    await journal?.compact();
+  } catch (error) {
+    engine.close();
+    await journal?.close().catch(() => {});
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
   }
 
   const known = (name: string): Queue => {
@@ -132,6 +176,7 @@ export async function startLocalSqs<Name extends string = QueueName>(options: Lo
   return {
     endpoint,
     region,
+    resumed,
     queueUrl: (name) => known(name).url,
     dlqUrl: (name) => known(deadLetterName(name)).url,
     queueArn: (name) => known(name).arn,
@@ -153,6 +198,7 @@ export async function startLocalSqs<Name extends string = QueueName>(options: Lo
           setImmediate(() => server.closeIdleConnections());
           setTimeout(() => server.closeAllConnections(), 200).unref();
         });
+        await journal?.close(); // what was acknowledged is on the disk already; this lets the last writes finish
       })()),
   };
 }
@@ -427,6 +473,8 @@ class Engine {
   readonly queues = new Map<string, Queue>();
   endpoint = '';
   closed = false;
+  /** Set when queues are durable: every state change is appended here before its request is answered. */
+  journal: QueueJournal | undefined;
   readonly actions: Record<string, Action>;
 
   constructor(
@@ -450,12 +498,14 @@ class Engine {
         const queue = this.queueOf(input);
         queue.close();
         this.queues.delete(queue.name);
+        this.record({ op: 'drop-queue', name: queue.name });
         return {};
       },
       GetQueueAttributes: (input) => ({ Attributes: this.queueOf(input).attributes(stringList(input, 'AttributeNames'), Date.now()) }),
       SetQueueAttributes: (input) => {
         const queue = this.queueOf(input);
         queue.configure(this.parseConfig(queue.name, stringMap(input, 'Attributes'), queue.config));
+        this.record(queue.toRecord());
         return {};
       },
       SendMessage: (input, context) => {
@@ -556,7 +606,52 @@ class Engine {
     }
     const queue = new Queue(this, name, config);
     this.queues.set(name, queue);
+    this.record(queue.toRecord());
     return queue;
+  }
+
+  /** Creates a queue, or brings an existing (resumed) one to these attributes: the topology wins over old settings. */
+  ensureQueue(name: string, attributes: Record<string, string>): Queue {
+    const existing = this.queues.get(name);
+    if (!existing) return this.createQueue(name, attributes);
+    const config = this.parseConfig(name, attributes, existing.config);
+    if (Object.keys(attributes).some((attribute) => configValue(existing.config, attribute) !== configValue(config, attribute))) {
+      existing.configure(config);
+      this.record(existing.toRecord());
+    }
+    return existing;
+  }
+
+  record(record: JournalRecord): void {
+    this.journal?.append(record);
+  }
+
+  /** Rebuilds queues and messages from a journal's records, in order; returns how many messages are live. */
+  restore(records: JournalRecord[]): number {
+    for (const record of records) {
+      if (record.op === 'queue') {
+        const existing = this.queues.get(record.name);
+        if (existing) existing.configure(record.config, record.lastModifiedAt);
+        else this.queues.set(record.name, new Queue(this, record.name, record.config, record.createdAt, record.lastModifiedAt));
+      } else if (record.op === 'drop-queue') {
+        this.queues.delete(record.name);
+      } else if (record.op === 'move') {
+        const message = this.queues.get(record.from)?.detach(record.id);
+        if (message) this.queues.get(record.to)?.attach({ ...message, visibleAt: record.visibleAt, deadLetterSourceArn: record.deadLetterSourceArn });
+      } else {
+        this.queues.get(record.queue)?.restore(record);
+      }
+    }
+    const now = Date.now();
+    let live = 0;
+    for (const queue of this.queues.values()) live += queue.resume(now);
+    return live;
+  }
+
+  /** The records that rebuild today's state: each queue, then its live messages in delivery order. */
+  snapshot(): JournalRecord[] {
+    const queues = [...this.queues.values()];
+    return [...queues.map((queue) => queue.toRecord()), ...queues.flatMap((queue) => queue.messageRecords())];
   }
 
   parseConfig(queueName: string, attributes: Record<string, string>, base: QueueConfig): QueueConfig {
@@ -673,8 +768,6 @@ interface Received {
 class Queue {
   readonly url: string;
   readonly arn: string;
-  readonly createdAt = Date.now();
-  lastModifiedAt = this.createdAt;
   /** In the order messages were sent (or moved here): the order receives hand them out. */
   private readonly messages = new Map<string, Message>();
   /** When each message becomes due; stale entries (a message received or deleted since) are skipped when popped. */
@@ -689,14 +782,71 @@ class Queue {
     private readonly engine: Engine,
     readonly name: string,
     public config: QueueConfig,
+    readonly createdAt = Date.now(),
+    public lastModifiedAt = createdAt,
   ) {
     this.url = engine.urlOf(name);
     this.arn = engine.arnOf(name);
   }
 
-  configure(config: QueueConfig): void {
+  configure(config: QueueConfig, at = Date.now()): void {
     this.config = config;
-    this.lastModifiedAt = Date.now();
+    this.lastModifiedAt = at;
+  }
+
+  toRecord(): JournalRecord {
+    return { op: 'queue', name: this.name, config: this.config, createdAt: this.createdAt, lastModifiedAt: this.lastModifiedAt };
+  }
+
+  /** A 'send' record per message, in delivery order, carrying its receives and visibility as they are now. */
+  messageRecords(): JournalRecord[] {
+    return [...this.messages.values()].map((message) => ({ op: 'send', queue: this.name, message: toStored(message) }));
+  }
+
+  /** Applies one replayed change to this queue's messages (no timers yet: resume() arms them). */
+  restore(record: Extract<JournalRecord, { queue: string }>): void {
+    if (record.op === 'purge') {
+      this.messages.clear();
+      return;
+    }
+    if (record.op === 'send') {
+      this.messages.set(record.message.id, fromStored(record.message));
+      return;
+    }
+    const message = this.messages.get(record.id);
+    if (!message) return;
+    if (record.op === 'delete') this.messages.delete(record.id);
+    else if (record.op === 'visibility') message.visibleAt = record.visibleAt;
+    else {
+      message.receiveCount = record.receiveCount;
+      message.firstReceivedAt = record.firstReceivedAt;
+      message.visibleAt = record.visibleAt;
+    }
+  }
+
+  detach(id: string): Message | undefined {
+    const message = this.messages.get(id);
+    this.messages.delete(id);
+    return message;
+  }
+
+  attach(message: Message): void {
+    this.messages.set(message.id, message);
+  }
+
+  /**
+   * After a replay: drops what outlived its retention and arms the timers. A message received before the restart gets
+   * a receipt no handle carries — the old process's handles are invalid, as after any expiry — and stays in flight
+   * until its visibility timeout ends; one that has used up its receives moves to the DLQ then (or now, if due).
+   */
+  resume(now: number): number {
+    const spentAt = this.config.RedrivePolicy?.maxReceiveCount ?? Number.POSITIVE_INFINITY;
+    for (const message of this.messages.values()) {
+      if (this.expired(message, now)) continue;
+      if (message.receiveCount > 0) message.receipt = randomUUID();
+      if (message.visibleAt > now || message.receiveCount >= spentAt) this.schedule(message);
+    }
+    return this.messages.size;
   }
 
   send(input: Json, senderId: string, now: number): Json {
@@ -728,6 +878,7 @@ class Queue {
       receiveCount: 0,
     };
     this.enqueue(message);
+    this.engine.record({ op: 'send', queue: this.name, message: toStored(message) });
     const md5OfAttributes = md5OfMessageAttributes(attributes);
     const md5OfSystem = md5OfMessageAttributes(system);
     return {
@@ -792,6 +943,7 @@ class Queue {
       message.firstReceivedAt ??= now;
       message.receipt = randomUUID();
       message.visibleAt = now + visibility * 1000;
+      this.engine.record({ op: 'receive', queue: this.name, id: message.id, receiveCount: message.receiveCount, firstReceivedAt: message.firstReceivedAt, visibleAt: message.visibleAt });
       this.schedule(message); // with a 0 s visibility this wakes other pollers at once
       taken.push({ message, handle: receiptHandle(this.name, message.id, message.receipt) });
     }
@@ -807,6 +959,7 @@ class Queue {
       return;
     }
     this.messages.delete(messageId);
+    this.engine.record({ op: 'delete', queue: this.name, id: messageId });
   }
 
   changeVisibility(handle: string, seconds: number, now: number): void {
@@ -819,12 +972,14 @@ class Queue {
       throw new SqsError('MessageNotInflight', 'The message referred to is not in flight.', 'AWS.SimpleQueueService.MessageNotInflight');
     }
     message.visibleAt = now + seconds * 1000;
+    this.engine.record({ op: 'visibility', queue: this.name, id: messageId, visibleAt: message.visibleAt });
     this.schedule(message);
     if (seconds === 0) this.serveWaiters();
   }
 
   purge(): void {
     this.messages.clear();
+    this.engine.record({ op: 'purge', queue: this.name });
     this.due.clear();
     this.arm();
   }
@@ -925,6 +1080,7 @@ class Queue {
     const now = Date.now();
     const { receipt: _receipt, ...moved } = message;
     target.enqueue({ ...moved, visibleAt: now, deadLetterSourceArn: this.arn });
+    this.engine.record({ op: 'move', from: this.name, to: target.name, id: message.id, visibleAt: now, deadLetterSourceArn: this.arn });
     target.serveWaiters();
     this.engine.log(`${this.name}: message ${message.id} moved to ${target.name} after ${message.receiveCount} receive(s)`);
     return true;
@@ -970,6 +1126,27 @@ class Queue {
     }, Math.max(0, next - Date.now()));
     this.timer.unref();
   }
+}
+
+function toStored(message: Message): StoredMessage {
+  const { md5OfBody: _md5, receipt: _receipt, attributes, ...rest } = message;
+  const stored = Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [
+      name,
+      value.BinaryValue ? { DataType: value.DataType, BinaryValue: Buffer.from(value.BinaryValue).toString('base64') } : { DataType: value.DataType, StringValue: value.StringValue ?? '' },
+    ]),
+  );
+  return { ...rest, attributes: stored };
+}
+
+function fromStored(stored: StoredMessage): Message {
+  const attributes: Record<string, MessageAttributeValue> = Object.fromEntries(
+    Object.entries(stored.attributes).map(([name, value]) => [
+      name,
+      value.BinaryValue !== undefined ? { DataType: value.DataType, BinaryValue: Buffer.from(value.BinaryValue, 'base64') } : { DataType: value.DataType, StringValue: value.StringValue ?? '' },
+    ]),
+  );
+  return { ...stored, md5OfBody: md5OfBody(stored.body), attributes };
 }
 
 function receiptHandle(queue: string, messageId: string, nonce: string): string {
@@ -1052,6 +1229,8 @@ async function serveRequest(engine: Engine, req: IncomingMessage, res: ServerRes
     if (!run) throw /^[A-Z][A-Za-z]+$/.test(action) ? fail.unsupported(action) : fail.unknownOperation(target);
     if (engine.closed) throw new SqsError('ServiceUnavailable', 'The local SQS is shutting down.', 'ServiceUnavailable', 503);
     const output = await run(input, { signal: gone.signal, senderId: senderIdOf(req) });
+    // Durable queues answer only once the change (and any change this answer has seen) is on the disk.
+    await engine.journal?.commit();
     respond(res, 200, requestId, output);
   } catch (error) {
     if (error instanceof SqsError) {
