@@ -9,6 +9,8 @@ import { dynamoTicketStore } from '../aws/ticket-store.ts';
 import { systemClock } from '../ports.ts';
 import { createApi } from './app.ts';
 import { authFromEnv } from './auth.ts';
+import { formOriginPolicyFromEnv } from './form-origin.ts';
+import { formLimitsFromEnv } from './rate-limit.ts';
 
 const client = documentClient();
 const names = tableNamesFromEnv(['responses', 'aggregates', 'catalog', 'tickets']);
@@ -19,6 +21,7 @@ export const app = createApi({
   aggregates: dynamoAggregateStore(client, names.aggregates),
   clock: systemClock,
   auth: authFromEnv(),
+  publicForms: { origins: formOriginPolicyFromEnv(), limits: formLimitsFromEnv() },
   tickets: dynamoTicketStore(client, names.tickets),
   queue: ticketQueueFromEnv(),
   outbox: outboxFromEnv(client),
