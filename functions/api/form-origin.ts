@@ -39,8 +39,8 @@ function exactOrigins(list: string | undefined): string[] {
 }
 
 /**
- * A form post is refused when its `Origin` is another site's, or, for a browser that sends no `Origin`, when
- * `Sec-Fetch-Site` says `cross-site`. A post with neither header (old kiosk browsers, privacy proxies, scripts) is
+ * A form post is refused when its `Origin` is another site's, or, for a browser that sends no `Origin` (or
+ * `Origin: null`), when `Sec-Fetch-Site` says `cross-site`. A post with neither header (old kiosk browsers, privacy proxies, scripts) is
  * let through: cross-site request forgery needs a browser, and every current browser sends `Origin` on a POST;
  * scripts are the rate limiter's business. The request's own origin comes from its URL — in Lambda the HTTP API's
  * domain name, locally the Host header — not from a header the client could choose freely.
@@ -51,7 +51,9 @@ export function judgeFormOrigin(
   policy: FormOriginPolicy,
 ): OriginVerdict {
   const { origin, secFetchSite } = headers;
-  if (origin !== undefined) {
+  // "null" says nothing about the site: browsers send it for every form post from a page under
+  // `Referrer-Policy: no-referrer` (as ours are), and from sandboxed frames. Fetch metadata tells those apart.
+  if (origin !== undefined && origin !== 'null') {
     const own = new URL(requestUrl).origin;
     const known = origin === own || policy.publicOrigins.includes(origin) || policy.allowedOrigins.includes(origin);
     return known ? { ok: true } : { ok: false, reason: 'foreign-origin' };

@@ -106,5 +106,7 @@ describe('form origins', () => {
     expect(judgeFormOrigin({ origin: 'https://d111.cloudfront.net' }, url, { ...policy, publicOrigins: ['https://d111.cloudfront.net'] }).ok).toBe(true);
     expect(judgeFormOrigin({ secFetchSite: 'cross-site' }, url, policy)).toEqual({ ok: false, reason: 'cross-site' });
     expect(judgeFormOrigin({ secFetchSite: 'same-site' }, url, policy).ok).toBe(true);
+    expect(judgeFormOrigin({ origin: 'null', secFetchSite: 'same-origin' }, url, policy).ok).toBe(true);
+    expect(judgeFormOrigin({ origin: 'null', secFetchSite: 'cross-site' }, url, policy)).toEqual({ ok: false, reason: 'cross-site' });
   });
 });
