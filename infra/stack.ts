@@ -4,7 +4,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { commonEnv, type TopicName } from '../functions/topology.ts';
-import { Api } from './constructs/api.ts';
+import { Api, type PublicTrafficLimits } from './constructs/api.ts';
 import { constructId, projectRoot, type CemResources } from './constructs/cem-function.ts';
 import { Data } from './constructs/data.ts';
 import { Messaging } from './constructs/messaging.ts';
@@ -20,6 +20,8 @@ export interface OpenCemStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Space-separated origins that may frame the survey pages (web intercept); default: none may. */
   readonly surveyFrameAncestors?: string;
+  /** Throttling and rate limits on the public survey routes; unset fields keep their defaults (constructs/api.ts). */
+  readonly publicTraffic?: Partial<PublicTrafficLimits>;
 }
 
 export class OpenCemStack extends Stack {
@@ -49,7 +51,7 @@ export class OpenCemStack extends Stack {
       queues: this.messaging.queues,
       topics: this.messaging.topics,
     };
-    this.api = new Api(this, 'Api', { resources, environment, dashboardUrl: this.web.url });
+    this.api = new Api(this, 'Api', { resources, environment, dashboardUrl: this.web.url, publicTraffic: props.publicTraffic });
     this.pipeline = new Pipeline(this, 'Pipeline', { resources, environment });
     this.workers = new Workers(this, 'Workers', { resources, environment });
     this.monitoring = new Monitoring(this, 'Monitoring', {

@@ -11,6 +11,10 @@ import { registerLoopRoutes, type LoopDeps } from './loop-routes.ts';
 import { captureResponse, isResponseId } from './capture.ts';
 import { contentSecurity } from './content-security.ts';
 import { readForm, textField } from './form-body.ts';
+import { envelopeFromForm } from './envelope.ts';
+import { sameOriginForms, type FormOriginPolicy } from './form-origin.ts';
+import { clientAddress, clientKey, formAdmission, type FormLimitSettings } from './rate-limit.ts';
+import { linkHiddenFields, linkProblemOf, readSurveyLink } from './survey-link.ts';
 import { renderApiReference } from './docs.ts';
 import { errorBody, validationError, zodIssues } from './errors.ts';
 import { readMetrics, readUnitMetrics } from './read-metrics.ts';
@@ -25,6 +29,8 @@ export interface ApiDeps extends LoopDeps {
   auth: AuthConfig;
   /** Origins allowed to frame the survey pages (web intercept); default none. */
   surveyFrameAncestors?: readonly string[] | undefined;
+  /** The public survey form's guards: which origins may post it, and how often. */
+  publicForms: { origins: FormOriginPolicy; limits: FormLimitSettings };
 }
 
 /** Largest request body accepted anywhere: 64 KB. */
@@ -63,10 +69,20 @@ export function createApi(deps: ApiDeps) {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
   // ---- respondent pages (public) ----
+  // Another site must not make its visitors' browsers post answers or contact requests here.
+  const formOrigin = sameOriginForms(deps.publicForms.origins, async (c) =>
+    c.html(MessagePage({ locale: (await surveyAndLocale(c)).locale, title: 'OpenCEM', message: 'crossOrigin' }), 403),
+  );
+  app.use('/s/:surveyId', formOrigin);
+  app.use('/s/:surveyId/thanks', formOrigin);
+  const admission = formAdmission(deps.publicForms.limits, deps.clock);
+
   app.get('/s/:surveyId', async (c) => {
-    const { survey, locale } = await surveyAndLocale(c);
+    const { survey, locale, catalog } = await surveyAndLocale(c);
     if (!survey) return c.html(MessagePage({ locale, title: 'OpenCEM', message: 'notFound' }), 404);
-    return c.html(SurveyPage({ survey, locale, hidden: carriedParams(c) }));
+    const link = readSurveyLink(survey.id, (name) => c.req.query(name), (unitId) => catalog.units.some((u) => u.id === unitId));
+    if (!link.ok) return c.html(MessagePage({ locale, title: localize(survey.title, locale, survey.defaultLocale), message: link.problem }), 400);
+    return c.html(SurveyPage({ survey, locale, hidden: link.hidden }));
   });
 
   app.post('/s/:surveyId', async (c) => {
@@ -75,15 +91,22 @@ export function createApi(deps: ApiDeps) {
     const field = (name: string) => textField(form, name);
     const { survey, locale } = await surveyAndLocale(c, field('lang'));
     if (!survey) return c.html(MessagePage({ locale, title: 'OpenCEM', message: 'notFound' }), 404);
-    const answers = answersFromForm(survey, form);
-    const result = await captureResponse(
-      { surveyId: survey.id, unitId: field('unit'), touchpoint: field('tp'), locale, token: field('t'), answers, channel: 'web' },
-      deps,
-    );
     const title = localize(survey.title, locale, survey.defaultLocale);
+    // The link fields meet the API's own envelope schema; the respondent cannot fix them, so a page says what is wrong.
+    const link = envelopeFromForm(survey.id, (name) => form[name]);
+    if (!link.ok) return c.html(MessagePage({ locale, title, message: linkProblemOf(link.issues) ?? 'linkUnit' }), 400);
+    // Every submission counts, personal ones too: tokens are not signed yet, so a made-up one would pass as personal.
+    const admitted = admission.admit({ surveyId: survey.id, client: clientKey(clientAddress(c.env)), personal: link.envelope.token !== undefined });
+    if (!admitted.ok) {
+      c.header('Retry-After', String(admitted.retryAfterSeconds));
+      return c.html(MessagePage({ locale, title, message: 'tooMany', minutes: Math.ceil(admitted.retryAfterSeconds / 60) }), 429);
+    }
+    const answers = answersFromForm(survey, form);
+    const result = await captureResponse({ ...link.envelope, locale: link.envelope.locale ?? locale, answers, channel: 'web' }, deps);
     if (result.kind === 'invalid') {
-      const hidden = Object.fromEntries(['unit', 'tp', 't'].flatMap((k) => (field(k) ? [[k, field(k) as string]] : [])));
-      return c.html(SurveyPage({ survey, locale, hidden, values: answers, issues: result.issues }), 400);
+      const problem = linkProblemOf(result.issues);
+      if (problem) return c.html(MessagePage({ locale, title, message: problem }), 400);
+      return c.html(SurveyPage({ survey, locale, hidden: linkHiddenFields(link.envelope), values: answers, issues: result.issues }), 400);
     }
     if (result.kind === 'duplicate') return c.html(MessagePage({ locale, title, message: 'already' }), 409);
     return c.redirect(`/s/${encodeURIComponent(survey.id)}/thanks?lang=${locale}&r=${encodeURIComponent(result.id)}`, 303);
@@ -122,10 +145,11 @@ export function createApi(deps: ApiDeps) {
 
   /** A post no survey form sends (malformed multipart, another media type): the form again, with a 400. */
   async function unreadableForm(c: Context) {
-    const { survey, locale } = await surveyAndLocale(c);
+    const { survey, locale, catalog } = await surveyAndLocale(c);
     if (!survey) return c.html(MessagePage({ locale, title: 'OpenCEM', message: 'notFound' }), 404);
     const issues = [{ path: '(body)', message: 'the form could not be read; please answer and submit it again' }];
-    return c.html(SurveyPage({ survey, locale, hidden: carriedParams(c), issues }), 400);
+    const link = readSurveyLink(survey.id, (name) => c.req.query(name), (unitId) => catalog.units.some((u) => u.id === unitId));
+    return c.html(SurveyPage({ survey, locale, hidden: link.ok ? link.hidden : {}, issues }), 400);
   }
 
   async function surveyAndLocale(c: Context, formLang?: string) {
@@ -133,7 +157,7 @@ export function createApi(deps: ApiDeps) {
     const survey = catalog.surveys.find((s) => s.id === c.req.param('surveyId'));
     const requested = formLang ?? c.req.query('lang');
     const fallback = Locale.safeParse(requested).data ?? catalog.organisation.defaultLocale;
-    return { survey, locale: survey ? pickLocale(requested, survey, c.req.header('accept-language')) : fallback };
+    return { catalog, survey, locale: survey ? pickLocale(requested, survey, c.req.header('accept-language')) : fallback };
   }
 
   // ---- admin API (bearer token locally, Cognito JWT in AWS) ----
@@ -193,16 +217,5 @@ export function createApi(deps: ApiDeps) {
 
   return app;
 }
-
-/** Link parameters that must survive the form round trip. */
-function carriedParams(c: Context): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const [query, field] of [['unit', 'unit'], ['tp', 'tp'], ['t', 't'], ['token', 't']] as const) {
-    const value = c.req.query(query);
-    if (value) kept[field] = value;
-  }
-  return kept;
-}
-
 
 export type Api = ReturnType<typeof createApi>;

@@ -10,6 +10,8 @@ import { systemClock } from '../ports.ts';
 import { createApi } from './app.ts';
 import { authFromEnv } from './auth.ts';
 import { surveyFrameAncestorsFromEnv } from './content-security.ts';
+import { formOriginPolicyFromEnv } from './form-origin.ts';
+import { formLimitsFromEnv } from './rate-limit.ts';
 
 const client = documentClient();
 const names = tableNamesFromEnv(['responses', 'aggregates', 'catalog', 'tickets']);
@@ -20,6 +22,7 @@ export const app = createApi({
   aggregates: dynamoAggregateStore(client, names.aggregates),
   clock: systemClock,
   auth: authFromEnv(),
+  publicForms: { origins: formOriginPolicyFromEnv(), limits: formLimitsFromEnv() },
   tickets: dynamoTicketStore(client, names.tickets),
   queue: ticketQueueFromEnv(),
   outbox: outboxFromEnv(client),

@@ -4,6 +4,7 @@ import { FIRST_DAY, GRANULARITIES, isReportingDay, LAST_DAY } from '../domain/pe
 import { LOCALES, Survey } from '../domain/survey.ts';
 import { OrgUnit, Organisation } from '../domain/org.ts';
 import { MAX_TEXT_LENGTH } from '../domain/answers.ts';
+import { ResponseEnvelope } from './envelope.ts';
 import { ErrorBody } from './errors.ts';
 
 const security = [{ bearer: [] }];
@@ -20,24 +21,10 @@ export const Day = z
   .openapi({ example: '2026-03-31' });
 const AnswerValue = z.union([z.number(), z.string().max(MAX_TEXT_LENGTH * 4), z.array(z.string().max(64)).max(50)]);
 
-export const ResponseInput = z
-  .object({
-    surveyId: z.string().min(1).max(64).openapi({ example: 'hotel-stay' }),
-    unitId: z.string().min(1).max(64).optional().openapi({ description: 'Org unit (store/hotel) answered about; defaults to the root unit', example: 'sh-bund' }),
-    touchpoint: z.string().min(1).max(64).optional().openapi({ example: 'checkout' }),
-    locale: z.enum(LOCALES).optional(),
-    token: z.string().min(8).max(512).optional().openapi({ description: 'Personal link token: a second submission with it answers 409' }),
-    respondent: z
-      .object({
-        name: z.string().trim().min(1).max(200).optional(),
-        phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +8613800138000').optional(),
-        email: z.email().optional(),
-      })
-      .strict()
-      .optional()
-      .openapi({ description: 'Who answered, when the integration knows; managers see it on alerts only for surveys that are not anonymous' }),
-    answers: z.record(z.string().max(64), AnswerValue).openapi({ example: { nps: 9, checkin: 4, comment: 'Great stay' } }),
-  })
+// The envelope (survey, unit, touchpoint, locale, token, respondent) is the survey form's schema too.
+export const ResponseInput = ResponseEnvelope.extend({
+  answers: z.record(z.string().max(64), AnswerValue).openapi({ example: { nps: 9, checkin: 4, comment: 'Great stay' } }),
+})
   .strict()
   .openapi('ResponseInput');
 

@@ -6,9 +6,9 @@ import type { FieldIssue } from '../domain/answers.ts';
 import { LOCALES, localize, scoreRange, type Locale, type Question, type Survey } from '../domain/survey.ts';
 
 const CHROME = {
-  zh: { contactAsk: '很抱歉这次没让您满意。我们可以联系您了解情况吗？', contactYes: '可以，请联系我', channel: '联系方式', phone: '电话', sms: '短信', email: '电子邮件', send: '发送', contactThanks: '谢谢！相关负责人会尽快与您联系。', review: '愿意分享您的体验吗？写一条点评', submit: '提交', required: '必答', fix: '请检查标出的问题。', thanks: '感谢您的反馈！', already: '此链接已经提交过问卷，感谢您！', notFound: '找不到此问卷。', pick: '请选择', lang: '中文' },
-  en: { contactAsk: 'We are sorry your stay fell short. May we contact you about it?', contactYes: 'Yes, please contact me', channel: 'Preferred channel', phone: 'Phone call', sms: 'SMS', email: 'E-mail', send: 'Send', contactThanks: 'Thank you! The responsible manager will contact you soon.', review: 'Would you share your experience? Write a review', submit: 'Submit', required: 'required', fix: 'Please check the questions marked below.', thanks: 'Thank you for your feedback!', already: 'This link has already been used to answer. Thank you!', notFound: 'This survey does not exist.', pick: 'Choose', lang: 'English' },
-  ru: { contactAsk: 'Нам жаль, что мы вас разочаровали. Можно с вами связаться?', contactYes: 'Да, свяжитесь со мной', channel: 'Как связаться', phone: 'Звонок', sms: 'SMS', email: 'E-mail', send: 'Отправить', contactThanks: 'Спасибо! Ответственный менеджер скоро свяжется с вами.', review: 'Поделитесь впечатлениями — оставьте отзыв', submit: 'Отправить', required: 'обязательно', fix: 'Проверьте отмеченные вопросы.', thanks: 'Спасибо за ваш отзыв!', already: 'По этой ссылке уже ответили. Спасибо!', notFound: 'Такого опроса нет.', pick: 'Выберите', lang: 'Русский' },
+  zh: { linkToken: '此问卷链接已损坏：其中的个人识别码无效。请从您收到的短信或邮件中重新打开链接。', linkUnit: '此问卷链接中的门店不存在。请重新扫描二维码，或从您收到的消息中重新打开链接。', linkTouchpoint: '此问卷链接中的服务环节参数无效。请从您收到的消息中重新打开链接。', linkLocale: '此问卷不提供所选的语言。请重新打开问卷。', crossOrigin: '出于安全考虑，答卷只能在问卷页面本身提交。请直接打开问卷链接，在那里提交。', tooMany: '您所在的网络刚刚提交了太多份答卷。请约 {n} 分钟后再提交；返回上一页即可保留您填写的内容。', contactAsk: '很抱歉这次没让您满意。我们可以联系您了解情况吗？', contactYes: '可以，请联系我', channel: '联系方式', phone: '电话', sms: '短信', email: '电子邮件', send: '发送', contactThanks: '谢谢！相关负责人会尽快与您联系。', review: '愿意分享您的体验吗？写一条点评', submit: '提交', required: '必答', fix: '请检查标出的问题。', thanks: '感谢您的反馈！', already: '此链接已经提交过问卷，感谢您！', notFound: '找不到此问卷。', pick: '请选择', lang: '中文' },
+  en: { linkToken: 'This survey link is damaged: its personal code is not valid. Please open the link from your text message or e-mail again.', linkUnit: 'This survey link names a location we do not know. Please scan the QR code again, or open the link from your message again.', linkTouchpoint: 'Part of this survey link (the touchpoint) is not valid. Please open the link from your message again.', linkLocale: 'This survey is not offered in the chosen language. Please open the survey again.', crossOrigin: 'For your security, answers can only be sent from the survey page itself. Please open the survey link and send your answers there.', tooMany: 'Too many answers were sent from your network just now. Please send again in about {n} min; go back to keep what you entered.', contactAsk: 'We are sorry your stay fell short. May we contact you about it?', contactYes: 'Yes, please contact me', channel: 'Preferred channel', phone: 'Phone call', sms: 'SMS', email: 'E-mail', send: 'Send', contactThanks: 'Thank you! The responsible manager will contact you soon.', review: 'Would you share your experience? Write a review', submit: 'Submit', required: 'required', fix: 'Please check the questions marked below.', thanks: 'Thank you for your feedback!', already: 'This link has already been used to answer. Thank you!', notFound: 'This survey does not exist.', pick: 'Choose', lang: 'English' },
+  ru: { linkToken: 'Ссылка на опрос повреждена: персональный код недействителен. Откройте ссылку из SMS или письма ещё раз.', linkUnit: 'В ссылке на опрос указано неизвестное нам место. Отсканируйте QR-код ещё раз или снова откройте ссылку из сообщения.', linkTouchpoint: 'Часть ссылки на опрос (точка контакта) недействительна. Откройте ссылку из сообщения ещё раз.', linkLocale: 'Этот опрос не проводится на выбранном языке. Откройте опрос ещё раз.', crossOrigin: 'В целях безопасности ответы принимаются только со страницы самого опроса. Откройте ссылку на опрос и отправьте ответы там.', tooMany: 'С вашей сети только что отправлено слишком много ответов. Отправьте снова примерно через {n} мин.; вернитесь назад, чтобы сохранить введённое.', contactAsk: 'Нам жаль, что мы вас разочаровали. Можно с вами связаться?', contactYes: 'Да, свяжитесь со мной', channel: 'Как связаться', phone: 'Звонок', sms: 'SMS', email: 'E-mail', send: 'Отправить', contactThanks: 'Спасибо! Ответственный менеджер скоро свяжется с вами.', review: 'Поделитесь впечатлениями — оставьте отзыв', submit: 'Отправить', required: 'обязательно', fix: 'Проверьте отмеченные вопросы.', thanks: 'Спасибо за ваш отзыв!', already: 'По этой ссылке уже ответили. Спасибо!', notFound: 'Такого опроса нет.', pick: 'Выберите', lang: 'Русский' },
 } as const satisfies Record<Locale, Record<string, string>>;
 
 export type ChromeText = keyof (typeof CHROME)['en'];
@@ -147,11 +147,18 @@ function QuestionField(props: { question: Question; text: (x: Question['label'] 
   );
 }
 
+/** What a message page can say: outcomes, and refusals the respondent cannot fix by editing answers. */
+export type PageMessage = 'thanks' | 'already' | 'notFound' | 'contactThanks' | LinkProblem | 'crossOrigin' | 'tooMany';
+/** A damaged survey link, named by the part that is wrong. */
+export type LinkProblem = 'linkToken' | 'linkUnit' | 'linkTouchpoint' | 'linkLocale';
+
 export function MessagePage(props: {
   locale: Locale;
   title: string;
-  message: 'thanks' | 'already' | 'notFound' | 'contactThanks';
+  message: PageMessage;
   extra?: string | undefined;
+  /** For 'tooMany': how long to wait, in whole minutes. */
+  minutes?: number | undefined;
   /** After a detractor's answer: ask whether we may contact them (posted back with the response id). */
   recoveryFor?: string | undefined;
   /** The organisation's public review page, offered to everyone. */
@@ -162,7 +169,7 @@ export function MessagePage(props: {
     <Layout locale={props.locale} title={props.title}>
       <h1>{props.title}</h1>
       <p role="status" data-outcome={props.message}>
-        {t[props.message]}
+        {t[props.message].replace('{n}', String(props.minutes ?? 1))}
       </p>
       {props.extra ? <p>{props.extra}</p> : null}
       {props.recoveryFor ? (

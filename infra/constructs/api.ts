@@ -1,7 +1,7 @@
 // Api: the HTTP API in front of the api function, and the Cognito user pool whose tokens open its admin routes.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
@@ -14,6 +14,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FormLimitSettings } from '../../functions/api/rate-limit.ts';
 import { functions, type FunctionSpec } from '../../functions/topology.ts';
 import { CemFunction, constructId, type CemResources } from './cem-function.ts';
 
@@ -22,7 +23,38 @@ export interface ApiProps {
   readonly environment: Record<string, string>;
   /** The dashboard's origin: the only one whose browser calls the API accepts (CORS). */
   readonly dashboardUrl: string;
+  /** How much public traffic is let through; unset fields keep `defaultPublicTraffic`. */
+  readonly publicTraffic?: Partial<PublicTrafficLimits>;
 }
+
+/**
+ * Limits on the public routes, in two layers. API Gateway throttles first: a token bucket for the whole stage and a
+ * tighter one for form posts, shared by all clients (HTTP APIs have no per-client throttling). The api function then
+ * limits each client and survey in process (functions/api/rate-limit.ts), per warm instance. AWS WAF would be the
+ * per-client layer at the edge, but a WAF web ACL cannot be associated with an HTTP API (only REST APIs, ALB,
+ * CloudFront, AppSync, Cognito and a few more): see the note at the stage below.
+ */
+export interface PublicTrafficLimits {
+  /** Steady requests per second for the whole stage (every route, admin API included)… */
+  readonly stageRatePerSecond: number;
+  /** …and how many may arrive at once. */
+  readonly stageBurst: number;
+  /** Steady form posts per second (POST / and POST /{proxy+}: answers and contact requests), all clients together… */
+  readonly formPostsPerSecond: number;
+  /** …and how many may arrive at once. */
+  readonly formPostBurst: number;
+  /** The api function's own per-client and per-survey limits (its RATE_* variables); unset ones keep their defaults. */
+  readonly formLimits: Partial<FormLimitSettings>;
+}
+
+/** Sized for an SMS campaign's click peak on the stage, and far above honest answer rates on the form. */
+export const defaultPublicTraffic: PublicTrafficLimits = {
+  stageRatePerSecond: 200,
+  stageBurst: 400,
+  formPostsPerSecond: 50,
+  formPostBurst: 100,
+  formLimits: {},
+};
 
 /** One JSON line per request, enough to trace it; the values are HTTP API $context variables. */
 const accessLogFields = {
@@ -41,6 +73,8 @@ const accessLogFields = {
 
 /** What the dashboard and integrations may call on the admin API. */
 const adminMethods = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE];
+/** The public routes' paths: survey pages, answers, contact requests, health and docs. */
+const publicPaths = ['/', '/{proxy+}'] as const;
 /** Survey pages (GET), answers posted from them (POST), health checks (GET/HEAD). */
 const publicMethods = [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST];
 
@@ -55,7 +89,15 @@ export class Api extends Construct {
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const [name, spec] = theHttpFunction();
-    this.handler = new CemFunction(this, constructId(name), { spec, resources: props.resources, environment: props.environment });
+    const traffic = { ...defaultPublicTraffic, ...props.publicTraffic };
+    // Checked at synth with the schema the function checks at cold start, so a bad limit never deploys.
+    const formLimits = FormLimitSettings.parse(traffic.formLimits);
+    const formLimitEnv = Object.fromEntries(Object.entries(formLimits).map(([key, value]) => [key, String(value)]));
+    this.handler = new CemFunction(this, constructId(name), {
+      spec,
+      resources: props.resources,
+      environment: { ...props.environment, ...formLimitEnv },
+    });
 
     // Managers and admins only: accounts are created by an admin, never by sign-up.
     this.userPool = new UserPool(this, 'Managers', {
@@ -118,16 +160,27 @@ export class Api extends Construct {
         maxAge: Duration.hours(1),
       },
     });
-    this.httpApi.addStage('DefaultStage', {
+    const stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
       },
-      // Caps what a script hammering the public routes can cost; sized for an SMS campaign's click peak.
-      throttle: { rateLimit: 200, burstLimit: 400 },
+      // Caps what a script hammering the public routes can cost.
+      throttle: { rateLimit: traffic.stageRatePerSecond, burstLimit: traffic.stageBurst },
     });
+    // Form posts get a tighter bucket of their own, so a stuffing script is slowed before it reaches the function
+    // and cannot use up the stage's allowance that page views and the dashboard share.
+    const formPostThrottle = { ThrottlingRateLimit: traffic.formPostsPerSecond, ThrottlingBurstLimit: traffic.formPostBurst };
+    (stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', {
+      [`POST ${publicPaths[0]}`]: formPostThrottle,
+      [`POST ${publicPaths[1]}`]: formPostThrottle,
+    });
+    // No WAF here: a web ACL cannot be associated with an HTTP API stage (AWS WAF protects REST APIs, ALB,
+    // CloudFront, AppSync, Cognito and a few more). The per-client layer is the api function's limiter; for one at the
+    // edge, put CloudFront with a rate-based WAF rule (scope CLOUDFRONT, us-east-1) in front of these routes, and have
+    // the function key clients by CloudFront-Viewer-Address from that distribution only.
     this.url = `https://${this.httpApi.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
 
     const integration = new HttpLambdaIntegration('Handler', this.handler);
@@ -139,14 +192,15 @@ export class Api extends Construct {
     for (const path of ['/api/v1', '/api/v1/{proxy+}']) {
       this.httpApi.addRoutes({ path, methods: adminMethods, integration, authorizer: managerToken });
     }
-    for (const path of ['/', '/{proxy+}']) {
+    for (const path of publicPaths) {
       for (const route of this.httpApi.addRoutes({ path, methods: publicMethods, integration })) {
         Validations.of(route).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
-            'Public by design: respondents open survey pages and submit answers without an account (personal links ' +
-            'are HMAC-signed and expire, checked by the handler); /healthz and the API docs carry no data. The admin ' +
-            'API is /api/v1, whose routes all have the Cognito JWT authorizer.',
+            'Public by design: respondents open survey pages and submit answers without an account; personal links ' +
+            'carry an opaque token that answers once (not yet signed or expiring: signed links come with distribution), ' +
+            'and form posts are throttled and rate limited. /healthz and the API docs carry no data. The admin API is ' +
+            '/api/v1, whose routes all have the Cognito JWT authorizer.',
         });
       }
     }

@@ -46,4 +46,19 @@ describe.skipIf(!browserAvailable)('respondent → dashboard in Chromium', () =>
     await expect.poll(async () => Number(await count.getAttribute('data-value')), { timeout: 10_000 }).toBe(before + 1);
     await dashboard.screenshot({ path: await screenshotPath('dashboard-after'), fullPage: true });
   }, 60_000);
+
+  it('refuses answers that another site’s page makes the browser post', async () => {
+    // 127.0.0.1 and localhost are different sites to the browser: a page on one posts a form to the other.
+    const other = runtime.url.includes('//localhost') ? runtime.url.replace('//localhost', '//127.0.0.1') : runtime.url.replace('//127.0.0.1', '//localhost');
+    expect(other).not.toBe(runtime.url);
+    const page = await browser.newPage({ locale: 'en-US' });
+    await page.goto(`${other}/healthz`);
+    await page.setContent(
+      `<form method="post" action="${runtime.url}/s/hotel-stay"><input name="lang" value="en"><input name="q_nps" value="10"><button>go</button></form>`,
+    );
+    const [response] = await Promise.all([page.waitForResponse(`${runtime.url}/s/hotel-stay`), page.click('button')]);
+    expect(response.status()).toBe(403);
+    expect(await page.locator('[data-outcome="crossOrigin"]').textContent()).toContain('only be sent from the survey page');
+    await page.close();
+  }, 30_000);
 });

@@ -23,6 +23,7 @@ import {
   type TopicName,
 } from '../../functions/topology.ts';
 import { checkVisibilityTimeout } from '../../infra/constructs/messaging.ts';
+import { defaultPublicTraffic } from '../../infra/constructs/api.ts';
 import { OpenCemStack } from '../../infra/stack.ts';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
@@ -292,6 +293,50 @@ describe('API', () => {
         AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [idOf(stack.web.distribution), 'DomainName'] }]] }],
       },
     });
+  });
+
+  it('throttles the stage and, tighter, the form posts of every client together', () => {
+    const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: defaultPublicTraffic.stageRatePerSecond,
+      ThrottlingBurstLimit: defaultPublicTraffic.stageBurst,
+    });
+    const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    // Every key must name a real route, or the deployment fails.
+    expect(Object.keys(settings).sort()).toEqual(['POST /', 'POST /{proxy+}']);
+    for (const [key, setting] of Object.entries(settings)) {
+      expect(routeByKey(key), key).toBeDefined();
+      expect(setting).toEqual({ ThrottlingRateLimit: defaultPublicTraffic.formPostsPerSecond, ThrottlingBurstLimit: defaultPublicTraffic.formPostBurst });
+    }
+    expect(defaultPublicTraffic.formPostsPerSecond).toBeLessThan(defaultPublicTraffic.stageRatePerSecond);
+  });
+
+  it('gives the api function its per-client form limits, and takes other limits from props', () => {
+    const [, fn] = functionFor(functions.api);
+    expect(fn.Properties.Environment.Variables).toMatchObject({ RATE_ANON_PER_CLIENT: '30', RATE_ANON_BURST: '10', RATE_FORM_PER_SURVEY: '600' });
+
+    const custom = new OpenCemStack(appWithoutBundling(), 'OpenCemLimits', {
+      webAssetPath: dashboardBuild(true),
+      publicTraffic: { formPostsPerSecond: 10, formPostBurst: 20, formLimits: { RATE_ANON_PER_CLIENT: 60 } },
+    });
+    const customTemplate = Template.fromStack(custom).toJSON().Resources as Record<string, Resource>;
+    const customStage = Object.values(customTemplate).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!;
+    expect(customStage.Properties.RouteSettings['POST /{proxy+}']).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    const api = Object.values(customTemplate).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description === functions.api.description)!;
+    expect(api.Properties.Environment.Variables).toMatchObject({ RATE_ANON_PER_CLIENT: '60', RATE_ANON_BURST: '10' });
+    expect(
+      () => new OpenCemStack(appWithoutBundling(), 'OpenCemBadLimits', { webAssetPath: dashboardBuild(true), publicTraffic: { formLimits: { RATE_ANON_BURST: 0 } } }),
+    ).toThrow(/RATE_ANON_BURST/);
+  });
+
+  it('attaches no WAF web ACL to the HTTP API, which AWS WAF cannot protect', () => {
+    // An association would fail at deploy time; the function's limiter and route throttling take its place.
+    expect(ofType('AWS::WAFv2::WebACLAssociation')).toEqual([]);
+  });
+
+  it('does not claim that personal links are signed', () => {
+    const reasons = JSON.stringify(stack.node.findAll().flatMap((c) => c.node.metadata.map((m) => m.data)));
+    expect(reasons).not.toMatch(/HMAC|signed and expire/);
   });
 
   it('keeps manager sign-in closed: admin-created accounts, strong passwords, TOTP, threat protection', () => {
