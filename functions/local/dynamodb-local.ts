@@ -535,7 +535,8 @@ async function clearStaleInstance(dataDir: string, log: (line: string) => void):
   }
 }
 
-function isAlive(pid: number): boolean {
+/** True while the process exists (EPERM: it does, but belongs to someone else). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -38,6 +38,7 @@ export interface StoredQueueConfig {
   ReceiveMessageWaitTimeSeconds: number;
   VisibilityTimeout: number;
   RedrivePolicy?: { deadLetterTargetArn: string; maxReceiveCount: number };
+  /** Attributes we store and report but do not act on (Policy, KMS settings, RedriveAllowPolicy, …). */
   passive: Record<string, string>;
 }
 

@@ -64,7 +64,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { QueueName, QueueSpec } from '../topology.ts';
-import { openJournal, type JournalRecord, type QueueJournal, type StoredMessage } from './sqs-journal.ts';
+import { openJournal, type JournalRecord, type QueueJournal, type StoredMessage, type StoredQueueConfig } from './sqs-journal.ts';
 
 /** A message attribute in the client's shape (`MessageAttributeValue` of @aws-sdk/client-sqs). */
 export interface MessageAttributeValue {
@@ -428,16 +428,8 @@ interface Message {
   deadLetterSourceArn?: string;
 }
 
-interface QueueConfig {
-  DelaySeconds: number;
-  MaximumMessageSize: number;
-  MessageRetentionPeriod: number;
-  ReceiveMessageWaitTimeSeconds: number;
-  VisibilityTimeout: number;
-  RedrivePolicy?: { deadLetterTargetArn: string; maxReceiveCount: number };
-  /** Attributes we store and report but do not act on (Policy, KMS settings, RedriveAllowPolicy, …). */
-  passive: Record<string, string>;
-}
+/** A queue's settings, as the journal keeps them. */
+type QueueConfig = StoredQueueConfig;
 
 const defaultConfig: QueueConfig = {
   DelaySeconds: 0,

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
+import { isAlive, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
 import { createTables, dynamoClient, localTableNames } from '../../functions/local/tables.ts';
 import { tables, type TableName, type TableSpec } from '../../functions/topology.ts';
 
@@ -21,15 +21,6 @@ afterAll(async () => {
   for (const owner of owners) if (owner.exitCode === null && owner.signalCode === null) owner.kill('SIGTERM');
   await rm(scratch, { recursive: true, force: true });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {

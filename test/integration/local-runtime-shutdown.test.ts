@@ -1,21 +1,13 @@
 // Ctrl-C under load: the local runtime stops in order (HTTP drain, consumers, queues, database) within seconds, answers
 // no request with a 500 on the way, logs no connection errors, and leaves no java behind.
 import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../functions/local/dynamodb-local.ts';
 import { processTree } from '../support/processes.ts';
 import { killRuntimeChild, startRuntimeChild, type RuntimeChild } from '../support/runtime-child.ts';
 
 const TOKEN = 'shutdown-admin-token-0123456789';
 let child: RuntimeChild | undefined;
 afterAll(() => killRuntimeChild(child));
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('Ctrl-C under load', () => {
   it('drains, stops consumers before the queues and the database, and exits within seconds while clients keep going', async () => {

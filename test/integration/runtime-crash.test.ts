@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../functions/local/dynamodb-local.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'runtime-crash-admin-token-0123';
@@ -78,15 +79,6 @@ async function dynamoPid(dir: string): Promise<number | undefined> {
   const file = path.join(dir, 'dynamodb', 'dynamodb-local.pid');
   if (!existsSync(file)) return undefined;
   return (JSON.parse(await readFile(file, 'utf8')) as { javaPid: number }).javaPid;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function api<T>(url: string, route: string, init: RequestInit = {}): Promise<T> {
