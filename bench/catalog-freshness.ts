@@ -5,7 +5,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { cachedCatalog, dynamoCatalogStore } from '../functions/aws/catalog-store.ts';
 import { documentClient } from '../functions/aws/dynamodb.ts';
 import { startDynamoDbLocal } from '../functions/local/dynamodb-local.ts';
-import { demoManagers, demoOrganisation, demoRules, demoSurveys, demoUnits } from '../functions/local/demo.ts';
+import { demoRules, putDemoCatalog } from '../functions/local/demo.ts';
 import { createTables, dynamoClient, localTableNames } from '../functions/local/tables.ts';
 
 const SAMPLES = Number(process.env.BENCH_CATALOG_SAMPLES ?? 500);
@@ -35,11 +35,7 @@ async function main() {
     await createTables(dynamoClient(local.endpoint), names);
     const doc = documentClient(local.endpoint);
     const store = dynamoCatalogStore(doc, names.catalog);
-    await store.putOrganisation(demoOrganisation);
-    await store.putUnits(demoUnits);
-    for (const survey of demoSurveys) await store.putSurvey(survey);
-    for (const rule of demoRules) await store.putRule(rule);
-    for (const [unitId, managers] of Object.entries(demoManagers)) await store.putManagers(unitId, managers);
+    await putDemoCatalog(store);
 
     const key = { pk: 'ORG', sk: 'VERSION' };
     // The first block measured pays DynamoDB Local's own warm-up, so the bare baselines go first.

@@ -6,7 +6,7 @@ import type { Organisation, OrgUnit } from '../domain/org.ts';
 import { Survey, type SurveyInput } from '../domain/survey.ts';
 import { AlertRule } from '../domain/alert-rules.ts';
 import type { Manager } from '../domain/tickets.ts';
-import type { StoredResponse } from '../ports.ts';
+import type { CatalogStore, StoredResponse } from '../ports.ts';
 
 export const demoOrganisation: Organisation = {
   name: { zh: '云栖酒店集团', en: 'Cloudstay Hotels', ru: 'Гостиничная сеть Cloudstay' },
@@ -215,4 +215,13 @@ export function demoResponses(now: Date, count = 2000, days = 90): StoredRespons
     });
   }
   return responses.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
+}
+
+/** Writes the demo organisation, its units, surveys, rules and managers into a catalog. */
+export async function putDemoCatalog(catalog: CatalogStore): Promise<void> {
+  await catalog.putOrganisation(demoOrganisation);
+  await catalog.putUnits(demoUnits);
+  for (const survey of demoSurveys) await catalog.putSurvey(survey);
+  for (const rule of demoRules) await catalog.putRule(rule);
+  for (const [unitId, managers] of Object.entries(demoManagers)) await catalog.putManagers(unitId, managers);
 }

@@ -18,7 +18,7 @@ import { scheduleChecks } from '../tickets/handle-messages.ts';
 import { dynamoCatalogStore } from '../aws/catalog-store.ts';
 import { documentClient } from '../aws/dynamodb.ts';
 import { commonEnv, functions, queueConsumers, queues, streamConsumers, tableEnv } from '../topology.ts';
-import { demoManagers, demoOrganisation, demoResponses, demoRules, demoSurveys, demoUnits } from './demo.ts';
+import { demoResponses, putDemoCatalog } from './demo.ts';
 import { restrictToOwner, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { dashboardHeaders } from './dashboard-headers.ts';
 import { browserUrl, listenLocal, loopbackHost, type LocalHttpServer } from './http-server.ts';
@@ -131,11 +131,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
     const catalog = dynamoCatalogStore(client, names.catalog);
     const firstStart = await catalogIsEmpty(catalog);
     if (firstStart && options.demo) {
-      await catalog.putOrganisation(demoOrganisation);
-      await catalog.putUnits(demoUnits);
-      for (const survey of demoSurveys) await catalog.putSurvey(survey);
-      for (const rule of demoRules) await catalog.putRule(rule);
-      for (const [unitId, managers] of Object.entries(demoManagers)) await catalog.putManagers(unitId, managers);
+      await putDemoCatalog(catalog);
     }
 
     // Stream consumers, wired from topology.ts like the CDK stack wires event source mappings.

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cachedCatalog, dynamoCatalogStore } from '../../functions/aws/catalog-store.ts';
 import { documentClient } from '../../functions/aws/dynamodb.ts';
 import { AlertRule } from '../../functions/domain/alert-rules.ts';
-import { demoManagers, demoOrganisation, demoRules, demoSurveys, demoUnits } from '../../functions/local/demo.ts';
+import { demoManagers, demoOrganisation, demoSurveys, demoUnits, putDemoCatalog } from '../../functions/local/demo.ts';
 import { useLocalTables } from '../support/dynamo.ts';
 
 /** Counts the DynamoDB operations a client really sends (a middleware on its stack, not a mock). */
@@ -39,11 +39,7 @@ beforeAll(async () => {
   endpoint = local.endpoint;
   table = local.names.catalog;
   const seed = dynamoCatalogStore(documentClient(endpoint), table);
-  await seed.putOrganisation(demoOrganisation);
-  await seed.putUnits(demoUnits);
-  for (const survey of demoSurveys) await seed.putSurvey(survey);
-  for (const rule of demoRules) await seed.putRule(rule);
-  for (const [unitId, managers] of Object.entries(demoManagers)) await seed.putManagers(unitId, managers);
+  await putDemoCatalog(seed);
 });
 
 describe('two functions caching the same catalog', () => {

@@ -10,7 +10,7 @@ import { outboxNotifier } from '../../functions/aws/notifier.ts';
 import { dynamoTicketStore } from '../../functions/aws/ticket-store.ts';
 import { DEFAULT_NOTIFY_LIMIT } from '../../functions/domain/paging.ts';
 import type { TicketMessage } from '../../functions/domain/ticket-messages.ts';
-import { demoManagers, demoOrganisation, demoRules, demoSurveys, demoUnits } from '../../functions/local/demo.ts';
+import { putDemoCatalog } from '../../functions/local/demo.ts';
 import type { ClosedLoopDeps, StoredResponse } from '../../functions/ports.ts';
 import { handleTicketMessages } from '../../functions/tickets/handle-messages.ts';
 import { useLocalTables } from '../support/dynamo.ts';
@@ -28,11 +28,7 @@ beforeAll(async () => {
   const { endpoint, names } = await useLocalTables('paging');
   const doc = documentClient(endpoint);
   const catalog = dynamoCatalogStore(doc, names.catalog);
-  await catalog.putOrganisation(demoOrganisation);
-  await catalog.putUnits(demoUnits);
-  for (const survey of demoSurveys) await catalog.putSurvey(survey);
-  for (const rule of demoRules) await catalog.putRule(rule);
-  for (const [unitId, managers] of Object.entries(demoManagers)) await catalog.putManagers(unitId, managers);
+  await putDemoCatalog(catalog);
   tickets = dynamoTicketStore(doc, names.tickets);
   outbox = outboxNotifier(doc, names.outbox, names.tickets);
   deps = {

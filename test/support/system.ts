@@ -6,7 +6,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Hono } from 'hono';
 import { documentClient } from '../../functions/aws/dynamodb.ts';
 import { dynamoCatalogStore } from '../../functions/aws/catalog-store.ts';
-import { demoManagers, demoOrganisation, demoRules, demoSurveys, demoUnits } from '../../functions/local/demo.ts';
+import { putDemoCatalog } from '../../functions/local/demo.ts';
 import { startStreamMapping, type StreamFailure } from '../../functions/local/stream-mapping.ts';
 import { commonEnv, functions, queues, tableEnv } from '../../functions/topology.ts';
 import { startLocalSqs } from '../../functions/local/sqs-server.ts';
@@ -30,11 +30,7 @@ export async function setupSystem() {
   });
   const doc = documentClient(endpoint);
   const catalog = dynamoCatalogStore(doc, names.catalog);
-  await catalog.putOrganisation(demoOrganisation);
-  await catalog.putUnits(demoUnits);
-  for (const survey of demoSurveys) await catalog.putSurvey(survey);
-  for (const rule of demoRules) await catalog.putRule(rule);
-  for (const [unitId, managers] of Object.entries(demoManagers)) await catalog.putManagers(unitId, managers);
+  await putDemoCatalog(catalog);
 
   const api = await import('../../functions/api/handler.ts');
   const aggregate = (await import('../../functions/aggregate/handler.ts')) as { handler: StreamHandler };
