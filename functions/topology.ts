@@ -30,6 +30,8 @@ export const tables: Record<TableName, TableSpec> = {
     sortKey: 'sk',
     envVar: 'TABLE_TICKETS',
     indexes: [{ name: 'byCreated', partitionKey: 'listKey', sortKey: 'createdAt' }],
+    // Paging counters and their per-response marks expire a week after their window; tickets never do.
+    timeToLiveAttribute: 'expiresAt',
   },
   /** Every notification "sent" in the local runtime, where SNS, SMS and e-mail are replaced by this outbox. */
   outbox: { partitionKey: 'pk', sortKey: 'sk', envVar: 'TABLE_OUTBOX', localOnly: true },

@@ -34,15 +34,23 @@ const pagingKey = (w: PagingWindow) => ({ pk: `P#${w.ruleId}#${w.unitId}#${w.sta
 /** Which outcome a response's alert of a rule got: the mark that makes counting it happen once. */
 const countedMark = (responseId: string, ruleId: string) => `paging#${responseId}#${ruleId}`;
 
+/**
+ * When a window's counter and marks may go (epoch seconds, the table's TTL attribute): a week after the window closes,
+ * long after its digest was sent and after the last stream retry of its alerts (alerts older than a day are ignored).
+ */
+const PAGING_KEPT_SECONDS = 7 * 24 * 3600;
+const pagingExpiry = (w: PagingWindow) => Math.ceil(new Date(w.end).getTime() / 1000) + PAGING_KEPT_SECONDS;
+
 /** The counter update each outcome makes, with the condition that makes it the right one. */
-function pagingUpdate(outcome: PagingOutcome, max: number): { UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeValues: Record<string, unknown> } {
+function pagingUpdate(outcome: PagingOutcome, max: number, expiresAt: number): { UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeValues: Record<string, unknown> } {
+  const expiry = { ':expires': expiresAt };
   switch (outcome) {
     case 'page':
-      return { UpdateExpression: 'ADD paged :one', ConditionExpression: 'attribute_not_exists(paged) OR paged < :max', ExpressionAttributeValues: { ':one': 1, ':max': max } };
+      return { UpdateExpression: 'ADD paged :one SET expiresAt = :expires', ConditionExpression: 'attribute_not_exists(paged) OR paged < :max', ExpressionAttributeValues: { ':one': 1, ':max': max, ...expiry } };
     case 'first-digest':
-      return { UpdateExpression: 'ADD digested :one', ConditionExpression: 'attribute_not_exists(digested)', ExpressionAttributeValues: { ':one': 1 } };
+      return { UpdateExpression: 'ADD digested :one SET expiresAt = :expires', ConditionExpression: 'attribute_not_exists(digested)', ExpressionAttributeValues: { ':one': 1, ...expiry } };
     case 'digest':
-      return { UpdateExpression: 'ADD digested :one', ExpressionAttributeValues: { ':one': 1 } };
+      return { UpdateExpression: 'ADD digested :one SET expiresAt = :expires', ExpressionAttributeValues: { ':one': 1, ...expiry } };
   }
 }
 
@@ -79,8 +87,8 @@ export function dynamoTicketStore(client: DynamoDBDocumentClient, tableName: str
     const from = PAGING_OUTCOMES.indexOf(nextOutcome(await pagingCounts(window), max));
     for (const outcome of PAGING_OUTCOMES.slice(from)) {
       const failed = await transactWrite(client, [
-        { Put: { TableName: tableName, Item: { ...markItem(mark), outcome }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Update: { TableName: tableName, Key: pagingKey(window), ...pagingUpdate(outcome, max) } },
+        { Put: { TableName: tableName, Item: { ...markItem(mark), outcome, expiresAt: pagingExpiry(window) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Update: { TableName: tableName, Key: pagingKey(window), ...pagingUpdate(outcome, max, pagingExpiry(window)) } },
       ]);
       if (!failed) return outcome;
       if (failed[0] === 'ConditionalCheckFailed') {

@@ -1,5 +1,6 @@
 // A burst of detractors at one hotel, end to end on DynamoDB Local: every response opens its ticket, the manager is
 // paged at most the cap, then gets one digest when the window closes; replayed stream batches change nothing.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, SQSRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,10 +24,12 @@ const queued: { message: TicketMessage; delaySeconds: number }[] = [];
 let deps: ClosedLoopDeps;
 let outbox: ReturnType<typeof outboxNotifier>;
 let tickets: ReturnType<typeof dynamoTicketStore>;
+let readItem: (key: { pk: string; sk: string }) => Promise<Record<string, unknown> | undefined>;
 
 beforeAll(async () => {
   const { endpoint, names } = await useLocalTables('paging');
   const doc = documentClient(endpoint);
+  readItem = async (Key) => (await doc.send(new GetCommand({ TableName: names.tickets, Key, ConsistentRead: true }))).Item;
   const catalog = dynamoCatalogStore(doc, names.catalog);
   await putDemoCatalog(catalog);
   tickets = dynamoTicketStore(doc, names.tickets);
@@ -85,6 +88,10 @@ describe('a burst of 30 detractors at one hotel within one window', () => {
       paged: CAP,
       digested: DETRACTORS - CAP,
     });
+    // The window's counter and each response's paging mark expire (table TTL) a week after the window closes.
+    const weekAfterClose = Date.parse('2026-11-23T08:15:00.000Z') / 1000 + 7 * 24 * 3600;
+    expect((await readItem({ pk: 'P#detractor#sh-bund#2026-11-23T08:00:00.000Z', sk: 'PAGING' }))?.expiresAt).toBe(weekAfterClose);
+    expect((await readItem({ pk: 'M#paging#stuffed-000#detractor', sk: 'MARK' }))?.expiresAt).toBe(weekAfterClose);
   }, 60_000);
 
   it('changes no count when the same stream batch is delivered again, even concurrently', async () => {
