@@ -27,6 +27,8 @@ new OpenCemStack(app, context('stackName') ?? 'OpenCem', {
   description: 'OpenCEM: surveys, real-time NPS/CSAT/CES and alerts on your own AWS account',
   alarmEmail: context('alarmEmail'),
   surveyFrameAncestors: context('surveyFrameAncestors'),
+  // e.g. `-c ALERT_NOTIFY_CAP=20 -c ALERT_NOTIFY_WINDOW_MINUTES=30`
+  alertPaging: defined({ maxPerWindow: count('ALERT_NOTIFY_CAP'), windowMinutes: count('ALERT_NOTIFY_WINDOW_MINUTES') }),
   // Public-route limits: e.g. `-c formPostsPerSecond=20 -c RATE_ANON_PER_CLIENT=60`.
   publicTraffic: defined({
     stageRatePerSecond: count('stageRatePerSecond'),

@@ -20,6 +20,8 @@ export interface OpenCemStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Space-separated origins that may frame the survey pages (web intercept); default: none may. */
   readonly surveyFrameAncestors?: string;
+  /** How often one alert rule may page about one unit before the rest go into a digest (defaults: 10 per 15 minutes). */
+  readonly alertPaging?: { readonly maxPerWindow?: number; readonly windowMinutes?: number };
   /** Throttling and rate limits on the public survey routes; unset fields keep their defaults (constructs/api.ts). */
   readonly publicTraffic?: Partial<PublicTrafficLimits>;
 }
@@ -45,6 +47,8 @@ export class OpenCemStack extends Stack {
       [commonEnv.dashboardUrl]: this.web.url,
       [commonEnv.notifier]: 'sns',
       ...(props.surveyFrameAncestors ? { [commonEnv.surveyFrameAncestors]: props.surveyFrameAncestors } : {}),
+      ...(props.alertPaging?.maxPerWindow ? { [commonEnv.notifyCap]: String(props.alertPaging.maxPerWindow) } : {}),
+      ...(props.alertPaging?.windowMinutes ? { [commonEnv.notifyWindowMinutes]: String(props.alertPaging.windowMinutes) } : {}),
     };
     const resources: CemResources = {
       tables: this.data.tables,

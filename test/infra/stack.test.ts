@@ -419,6 +419,16 @@ describe('dashboard hosting', () => {
     expect(api.Properties.Environment.Variables[commonEnv.surveyFrameAncestors]).toBeUndefined();
   });
 
+  it('passes the alert paging cap to the functions only when configured', () => {
+    const tuned = Template.fromStack(new OpenCemStack(appWithoutBundling(), 'Paging', { webAssetPath: dashboardBuild(true), alertPaging: { maxPerWindow: 25, windowMinutes: 30 } }));
+    const alerts = Object.values(tuned.toJSON().Resources as Record<string, Resource>).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description === functions.alerts.description,
+    );
+    expect(alerts?.Properties.Environment.Variables).toMatchObject({ [commonEnv.notifyCap]: '25', [commonEnv.notifyWindowMinutes]: '30' });
+    const [, untuned] = functionFor(functions.alerts);
+    expect(untuned.Properties.Environment.Variables[commonEnv.notifyCap]).toBeUndefined();
+  });
+
   it('publishes the build with a config.json pointing at the API and the user pool, then invalidates the CDN', () => {
     const [[, deployment]] = ofType('Custom::CDKBucketDeployment') as [[string, Resource]];
     expect(deployment.Properties.DestinationBucketName).toEqual(ref(stack.web.bucket));
