@@ -1,15 +1,13 @@
 // The catalog on DynamoDB: organisation settings, org units, survey definitions and alert rules, read together, with a
 // version stamp that every write raises so a cache can tell, with one small read, whether it is still current.
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   GetCommand,
-  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from './dynamodb.ts';
+import { queryAll, transactWrite } from './dynamodb.ts';
 import { AlertRule } from '../domain/alert-rules.ts';
 import { Manager } from '../domain/tickets.ts';
 import { Organisation, OrgUnit } from '../domain/org.ts';
@@ -23,12 +21,8 @@ const RULE = 'RULE';
 const VERSION_KEY = { pk: ORG, sk: 'VERSION' };
 /** A full read that keeps racing writers is returned after this many tries, labelled with the older version. */
 const MAX_LOAD_ATTEMPTS = 3;
-/** Two catalog writes at the same moment conflict on the stamp; the loser retries this often, with jitter. */
-const MAX_CONFLICT_RETRIES = 5;
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: string): CatalogStore {
   // Consistent reads: a version just read must never be paired with items from before it.
@@ -43,19 +37,11 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
 
   const bump = { Update: { TableName: tableName, Key: VERSION_KEY, UpdateExpression: 'ADD #v :one', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':one': 1 } } };
 
-  /** Applies one catalog change and raises the stamp in the same transaction, so no reader sees one without the other. */
-  const writeAndBump = async (change: TransactItem): Promise<void> => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.send(new TransactWriteCommand({ TransactItems: [change, bump] }));
-        return;
-      } catch (error) {
-        const conflict = error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
-        if (!conflict || attempt >= MAX_CONFLICT_RETRIES) throw error;
-        await sleep(Math.random() * 20 * 2 ** attempt);
-      }
-    }
-  };
+  /**
+   * Applies one catalog change and raises the stamp in the same transaction, so no reader sees one without the other;
+   * false when the change's own condition failed (two writes at once conflict on the stamp and are retried).
+   */
+  const writeAndBump = async (change: TransactItem): Promise<boolean> => !(await transactWrite(client, [change, bump]));
 
   return {
     version: readVersion,
@@ -106,14 +92,8 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
       await writeAndBump({ Put: { TableName: tableName, Item: { pk: RULE, sk: rule.id, value: rule } } });
     },
     async deleteRule(id) {
-      try {
-        await writeAndBump({ Delete: { TableName: tableName, Key: { pk: RULE, sk: id }, ConditionExpression: 'attribute_exists(pk)' } });
-        return true;
-      } catch (error) {
-        // An unknown rule: nothing deleted and the stamp left alone.
-        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
-        throw error;
-      }
+      // An unknown rule: nothing deleted and the stamp left alone.
+      return writeAndBump({ Delete: { TableName: tableName, Key: { pk: RULE, sk: id }, ConditionExpression: 'attribute_exists(pk)' } });
     },
     async putManagers(unitId, managers) {
       await writeAndBump({ Put: { TableName: tableName, Item: { pk: ORG, sk: `MGR#${unitId}`, value: managers } } });
