@@ -118,9 +118,16 @@ export interface OutboxEntry extends Notification {
   at: string;
 }
 
+/** Most outbox entries one read returns; a reader pages on with the `next` position. */
+export const MAX_OUTBOX_PAGE = 1000;
+
 export interface OutboxReader {
-  since(at: string | undefined): Promise<OutboxEntry[]>;
+  /** Entries after a position (an ISO time, or a page's `next`), oldest first, at most `limit` (≤ MAX_OUTBOX_PAGE). */
+  since(after: string | undefined, limit?: number): Promise<OutboxEntry[]>;
 }
+
+/** Where the page after the last entry of a full page starts (entries are ordered by time, then id). */
+export const outboxPosition = (entry: Pick<OutboxEntry, 'at' | 'id'>): string => `${entry.at}#${entry.id}`;
 
 export interface MessageQueue<M> {
   send(message: M, delaySeconds?: number): Promise<void>;

@@ -7,7 +7,7 @@ import { OrgTree } from '../domain/org.ts';
 import { addDays, FIRST_DAY, localDay, windowProblem } from '../domain/periods.ts';
 import type { TicketMessage } from '../domain/ticket-messages.ts';
 import { applyAction, Manager, TICKET_STATES, TicketCommand, ticketView } from '../domain/tickets.ts';
-import { InvalidCursorError, type CatalogStore, type Clock, type MessageQueue, type OutboxReader, type TicketStore } from '../ports.ts';
+import { InvalidCursorError, MAX_OUTBOX_PAGE, outboxPosition, type CatalogStore, type Clock, type MessageQueue, type OutboxReader, type TicketStore } from '../ports.ts';
 import { scheduleChecks } from '../tickets/handle-messages.ts';
 import type { AdminEnv } from './auth.ts';
 import { ErrorBody, errorBody, validationError } from './errors.ts';
@@ -120,8 +120,21 @@ const routes = {
     path: '/api/v1/outbox',
     summary: 'Local runtime only: every notification "sent" (instead of SNS/SMS/e-mail)',
     security,
-    request: { query: z.object({ since: z.string().max(100).optional().openapi({ description: 'Only entries after this ISO time' }) }) },
-    responses: { 200: json(z.object({ entries: z.array(z.record(z.string(), z.unknown())) }), 'Outbox entries, oldest first'), 401: problems[401], 404: problems[404] },
+    request: {
+      query: z.object({
+        since: z.string().max(100).optional().openapi({ description: 'Only entries after this ISO time, or after a page’s `next`' }),
+        limit: z.coerce.number().int().min(1).max(MAX_OUTBOX_PAGE).default(MAX_OUTBOX_PAGE),
+      }),
+    },
+    responses: {
+      200: json(
+        z.object({ entries: z.array(z.record(z.string(), z.unknown())), next: z.string().nullable().openapi({ description: 'Pass as `since` for the next page; null on the last one' }) }),
+        'Outbox entries, oldest first',
+      ),
+      400: problems[400],
+      401: problems[401],
+      404: problems[404],
+    },
   }),
 };
 
@@ -229,6 +242,9 @@ export function registerLoopRoutes(app: OpenAPIHono<AdminEnv>, deps: LoopDeps): 
 
   app.openapi(routes.outbox, async (c) => {
     if (!deps.outbox) return c.json(errorBody('not_found', 'The outbox exists only in the local runtime; in AWS notifications go to SNS.'), 404);
-    return c.json({ entries: await deps.outbox.since(c.req.valid('query').since) }, 200);
+    const { since, limit } = c.req.valid('query');
+    const entries = await deps.outbox.since(since, limit);
+    const last = entries.length === limit ? entries[entries.length - 1] : undefined;
+    return c.json({ entries, next: last ? outboxPosition(last) : null }, 200);
   });
 }

@@ -1,12 +1,12 @@
 // Notifications out: SNS in AWS (message attributes let subscriptions filter by unit, severity and kind), or the local
 // runtime's outbox table, which the API lists at /api/v1/outbox.
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryAll, transactWrite } from './dynamodb.ts';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { transactWrite } from './dynamodb.ts';
 import { markItem } from './ticket-store.ts';
 import { ulid } from 'ulid';
 import type { Notification } from '../domain/notifications.ts';
-import type { Notifier, OutboxEntry, OutboxReader } from '../ports.ts';
+import { MAX_OUTBOX_PAGE, type Notifier, type OutboxEntry, type OutboxReader } from '../ports.ts';
 
 /**
  * SNS cannot join a DynamoDB transaction, so in AWS a notification is at least once: notifyOnce checks the mark,
@@ -57,13 +57,24 @@ export function outboxNotifier(client: DynamoDBDocumentClient, tableName: string
           },
         }
       : {}),
-    async since(at) {
-      const items = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: at ? 'pk = :pk AND sk > :since' : 'pk = :pk',
-        ExpressionAttributeValues: at ? { ':pk': 'OUTBOX', ':since': at } : { ':pk': 'OUTBOX' },
-      });
-      return items.map(({ pk: _pk, sk: _sk, ...entry }) => entry as unknown as OutboxEntry);
+    async since(after, limit = MAX_OUTBOX_PAGE) {
+      const wanted = Math.max(1, Math.min(MAX_OUTBOX_PAGE, Math.floor(limit)));
+      const entries: OutboxEntry[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
+            ExpressionAttributeValues: after ? { ':pk': 'OUTBOX', ':after': after } : { ':pk': 'OUTBOX' },
+            Limit: wanted - entries.length,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const { pk: _pk, sk: _sk, ...entry } of page.Items ?? []) entries.push(entry as unknown as OutboxEntry);
+        start = page.LastEvaluatedKey;
+      } while (start && entries.length < wanted);
+      return entries;
     },
   };
 }

@@ -270,6 +270,21 @@ describe('ticket workflow over the API', () => {
     expect(metrics.body.escalations).toBeGreaterThanOrEqual(2);
     expect(metrics.body.byUnit.map((u) => u.unitId).sort()).toEqual(['east', 'south']);
   });
+
+  it('pages the outbox: `limit` bounds a page, `next` continues it, and a bad limit is a 400 naming it', async () => {
+    const all = await outbox();
+    expect(all.length).toBeGreaterThan(2);
+    const first = await api<{ entries: OutboxEntry[]; next: string | null }>('/api/v1/outbox?limit=2');
+    expect(first.body.entries.map((e) => e.id)).toEqual(all.slice(0, 2).map((e) => e.id));
+    expect(first.body.next).not.toBeNull();
+    const second = await api<{ entries: OutboxEntry[]; next: string | null }>(`/api/v1/outbox?limit=2&since=${encodeURIComponent(first.body.next ?? '')}`);
+    expect(second.body.entries.map((e) => e.id)).toEqual(all.slice(2, 4).map((e) => e.id));
+    for (const limit of ['0', '1001', 'many']) {
+      const bad = await api<{ error: { issues: { path: string }[] } }>(`/api/v1/outbox?limit=${limit}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.issues.map((i) => i.path)).toContain('query.limit');
+    }
+  });
 });
 
 describe('failures', () => {

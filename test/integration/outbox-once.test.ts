@@ -5,11 +5,11 @@ import { documentClient } from '../../functions/aws/dynamodb.ts';
 import { outboxNotifier } from '../../functions/aws/notifier.ts';
 import { dynamoTicketStore } from '../../functions/aws/ticket-store.ts';
 import type { Notification } from '../../functions/domain/notifications.ts';
-import type { Notifier, TicketStore } from '../../functions/ports.ts';
+import { outboxPosition, type Notifier, type OutboxReader, type TicketStore } from '../../functions/ports.ts';
 import { notifyOnce } from '../../functions/tickets/notify-once.ts';
 import { useLocalTables } from '../support/dynamo.ts';
 
-let deps: { tickets: TicketStore; notifier: Notifier & { since: (at?: string) => Promise<{ key: string }[]> } };
+let deps: { tickets: TicketStore; notifier: Notifier & OutboxReader };
 
 beforeAll(async () => {
   const { endpoint, names } = await useLocalTables('outbox');
@@ -55,5 +55,26 @@ describe('notifyOnce with the outbox', () => {
     await deps.tickets.putMark('alert#marked-1#detractor');
     expect(await notifyOnce(notification('alert#marked-1#detractor'), deps)).toBe(false);
     expect(await entries('alert#marked-1#detractor')).toHaveLength(0);
+  });
+});
+
+describe('reading the outbox', () => {
+  it('pages oldest first, at most `limit` entries at a time, and continues after a page’s last entry', async () => {
+    const keys = Array.from({ length: 5 }, (_, i) => `alert#paged-${i}#detractor`);
+    for (const key of keys) await notifyOnce(notification(key), deps);
+    const before = await deps.notifier.since(undefined);
+    const paged = before.filter((e) => keys.includes(e.key)).map((e) => e.key);
+    expect(paged).toEqual(keys);
+
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let pages = 0; pages < 50; pages++) {
+      const page = await deps.notifier.since(after, 2);
+      expect(page.length).toBeLessThanOrEqual(2);
+      seen.push(...page.map((e) => e.key));
+      if (page.length < 2) break;
+      after = outboxPosition(page[page.length - 1]!);
+    }
+    expect(seen).toEqual(before.map((e) => e.key));
   });
 });
