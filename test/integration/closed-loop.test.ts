@@ -32,6 +32,7 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: n
 }
 
 interface OutboxEntry {
+  id: string;
   key: string;
   kind: string;
   subject: string;
