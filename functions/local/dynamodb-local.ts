@@ -2,9 +2,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
+import { listeningSockets } from './listening-sockets.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -620,46 +621,7 @@ async function assertPortFree(port: number): Promise<void> {
   throw new Error(`Cannot start DynamoDB Local: port ${port} is already in use${who}.`);
 }
 
-/** Linux only: which of our processes listens on the TCP port (via /proc/net/tcp* inodes and /proc/<pid>/fd). */
+/** Linux only: which process listens on the TCP port. */
 function listeningPid(port: number): number | undefined {
-  const inodes = new Set<string>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
-    try {
-      text = readFileSync(table, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      const local = fields[1];
-      const state = fields[3];
-      const inode = fields[9];
-      if (!local || state !== '0A' || !inode) continue;
-      if (Number.parseInt(local.split(':').pop() ?? '', 16) === port) inodes.add(`socket:[${inode}]`);
-    }
-  }
-  if (inodes.size === 0) return undefined;
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return undefined;
-  }
-  for (const pid of pids) {
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        if (inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return Number(pid);
-      } catch {
-        // fd closed meanwhile
-      }
-    }
-  }
-  return undefined;
+  return listeningSockets().find((socket) => socket.port === port)?.pid;
 }

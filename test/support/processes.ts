@@ -1,11 +1,7 @@
 // Owns what tests read about processes from /proc (Linux): a process's descendants and the TCP sockets they listen on.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
-export interface ListeningSocket {
-  pid: number;
-  address: string;
-  port: number;
-}
+export { listeningSockets, type ListeningSocket } from '../../functions/local/listening-sockets.ts';
 
 /** The process and every process below it (children, grandchildren, …), from the parent pids in /proc/<pid>/stat. */
 export function processTree(root: number): number[] {
@@ -26,58 +22,6 @@ export function processTree(root: number): number[] {
   return tree;
 }
 
-/** Every TCP socket in LISTEN state (0A) held by one of the pids, with its local address decoded. */
-export function listeningSockets(pids: number[]): ListeningSocket[] {
-  const byInode = new Map<string, { address: string; port: number }>();
-  for (const [table, decode] of [
-    ['/proc/net/tcp', decodeIpv4],
-    ['/proc/net/tcp6', decodeIpv6],
-  ] as const) {
-    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      const [hexAddress, hexPort] = (fields[1] ?? '').split(':');
-      if (fields[3] !== '0A' || !hexAddress || !hexPort || !fields[9]) continue;
-      byInode.set(`socket:[${fields[9]}]`, { address: decode(hexAddress), port: Number.parseInt(hexPort, 16) });
-    }
-  }
-  const sockets: ListeningSocket[] = [];
-  for (const pid of pids) {
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        const socket = byInode.get(readlinkSync(`/proc/${pid}/fd/${fd}`));
-        if (socket) sockets.push({ pid, ...socket });
-      } catch {
-        // closed meanwhile
-      }
-    }
-  }
-  return sockets;
-}
-
 export function isLoopbackAddress(address: string): boolean {
   return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
-}
-
-/** /proc/net/tcp writes the address as one little-endian 32-bit word. */
-function decodeIpv4(hex: string): string {
-  return [6, 4, 2, 0].map((at) => Number.parseInt(hex.slice(at, at + 2), 16)).join('.');
-}
-
-/** /proc/net/tcp6 writes the address as four little-endian 32-bit words. */
-function decodeIpv6(hex: string): string {
-  const bytes: number[] = [];
-  for (let word = 0; word < 4; word++) {
-    for (const at of [6, 4, 2, 0]) bytes.push(Number.parseInt(hex.slice(word * 8 + at, word * 8 + at + 2), 16));
-  }
-  const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] as number) << 8) | (bytes[2 * i + 1] as number));
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) return `::ffff:${bytes.slice(12).join('.')}`;
-  if (groups.every((g) => g === 0)) return '::';
-  if (groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1) return '::1';
-  return groups.map((g) => g.toString(16)).join(':');
 }
