@@ -1,6 +1,7 @@
 // Which pages may post the public survey forms: the survey's own origin, its configured public origin, and the web
 // intercept sites allowed to frame it — so another site cannot make its visitors' browsers submit answers.
 import type { Context, MiddlewareHandler } from 'hono';
+import { commonEnv } from '../topology.ts';
 
 export interface FormOriginPolicy {
   /** Origins the survey pages are served under when a proxy, CDN or custom domain shows another host than Lambda sees. */
@@ -12,7 +13,7 @@ export interface FormOriginPolicy {
 export type OriginVerdict = { ok: true } | { ok: false; reason: 'foreign-origin' | 'cross-site' };
 
 /** Environment variables read (SURVEY_FRAME_ANCESTORS is shared with the survey page's frame-ancestors policy). */
-export const originEnv = { publicOrigin: 'SURVEY_PUBLIC_ORIGIN', frameAncestors: 'SURVEY_FRAME_ANCESTORS' } as const;
+export const originEnv = { publicOrigin: 'SURVEY_PUBLIC_ORIGIN', frameAncestors: commonEnv.surveyFrameAncestors } as const;
 
 /**
  * Reads the policy at cold start. Both settings are lists separated by spaces or commas. Only exact origins

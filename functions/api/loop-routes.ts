@@ -4,7 +4,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { AlertRule, checkRule } from '../domain/alert-rules.ts';
 import { loopMetrics } from '../domain/loop-metrics.ts';
 import { OrgTree } from '../domain/org.ts';
-import { addDays, FIRST_DAY, localDay, windowProblem } from '../domain/periods.ts';
+import { addDays, localDay, notBeforeFirstDay, windowProblem } from '../domain/periods.ts';
 import type { TicketMessage } from '../domain/ticket-messages.ts';
 import { applyAction, Manager, TICKET_STATES, TicketCommand, ticketView } from '../domain/tickets.ts';
 import { InvalidCursorError, MAX_OUTBOX_PAGE, outboxPosition, type CatalogStore, type Clock, type MessageQueue, type OutboxReader, type TicketStore } from '../ports.ts';
@@ -228,7 +228,7 @@ export function registerLoopRoutes(app: OpenAPIHono<AdminEnv>, deps: LoopDeps): 
     if (!org.get(unitId)) return c.json(validationError([{ path: 'query.unitId', message: `unknown org unit "${unitId}"` }]), 400);
     const timeZone = catalog.organisation.timeZone;
     const to = query.to ?? localDay(deps.clock.now(), timeZone);
-    const from = query.from ?? (addDays(to, -29) > FIRST_DAY ? addDays(to, -29) : FIRST_DAY);
+    const from = query.from ?? notBeforeFirstDay(addDays(to, -29));
     const problem = windowProblem(from, to, 'total');
     if (problem) return c.json(validationError([windowIssue(problem, to, 'total')]), 400);
     // Read a day either side of the window (time zones), then keep the tickets whose local day falls inside it.

@@ -2,7 +2,7 @@
 import { ALL_SURVEYS, counterKey, defaultWindow, summarize, type Metrics } from '../domain/aggregation.ts';
 import type { FieldIssue } from '../domain/answers.ts';
 import { OrgTree } from '../domain/org.ts';
-import { addDays, FIRST_DAY, windowProblem, type Granularity, type WindowProblem } from '../domain/periods.ts';
+import { addDays, notBeforeFirstDay, windowProblem, type Granularity, type WindowProblem } from '../domain/periods.ts';
 import type { Locale } from '../domain/survey.ts';
 import type { AggregateStore, CatalogStore, Clock } from '../ports.ts';
 
@@ -44,14 +44,12 @@ async function resolveScope(request: Omit<MetricsRequest, 'granularity'> & { gra
   if (!org.get(unitId)) issues.push({ path: 'query.unitId', message: `unknown org unit "${request.unitId ?? ''}"` });
   const window = defaultWindow(deps.clock.now(), catalog.organisation.timeZone);
   const to = request.to ?? window.to;
-  const from = request.from ?? latest(FIRST_DAY, request.to ? addDays(to, -89) : window.from);
+  const from = request.from ?? notBeforeFirstDay(request.to ? addDays(to, -89) : window.from);
   const problem = windowProblem(from, to, request.granularity);
   if (problem) issues.push(windowIssue(problem, to, request.granularity));
   const scope: Scope = { surveyId: survey?.id ?? null, unitId, from, to, org };
   return { catalog, survey, scope, issues };
 }
-
-const latest = (a: string, b: string) => (a > b ? a : b);
 
 /** The field issue for a window that cannot be read; shared by every route that takes from/to. */
 export function windowIssue(problem: WindowProblem, to: string, granularity: Granularity | 'total'): FieldIssue {

@@ -49,6 +49,11 @@ export function isDay(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
+/** The day itself, or FIRST_DAY when it lies before it: where a default window that would start earlier starts. */
+export function notBeforeFirstDay(day: string): string {
+  return day < FIRST_DAY ? FIRST_DAY : day;
+}
+
 /** True when the string is a calendar day inside the reporting window (FIRST_DAY..LAST_DAY). */
 export function isReportingDay(value: string): boolean {
   return isDay(value) && value >= FIRST_DAY && value <= LAST_DAY;
