@@ -427,12 +427,25 @@ function onSignal(signal: NodeJS.Signals): void {
   // requests and consumers that still use it. Killing java here would answer those with errors. The 'exit' hook
   // remains the safety net.
   if (process.listenerCount(signal) > 1) return;
-  killAllNow();
-  uninstallHooks();
-  // Our listener replaced Node's default "die on this signal"; if nobody else handles it, die the default way so that
-  // Ctrl-C still ends the process (with the conventional 128+n status the shell expects).
-  process.kill(process.pid, signal);
+  // A second signal while java is still going down: stop waiting for it.
+  if (dying) {
+    for (const instance of running) if (isRunning(instance.child)) instance.child.kill('SIGKILL');
+    return;
+  }
+  dying = true;
+  // Wait for java to be gone (terminate() falls back to SIGKILL after 5 s) and reaped, before dying ourselves: a java
+  // left to outlive us would be reparented and might linger, holding the port and the database file.
+  const instances = [...running];
+  void Promise.allSettled(instances.map((instance) => instance.stop())).finally(() => {
+    killAllNow(); // anything started meanwhile
+    uninstallHooks();
+    // Our listener replaced Node's default "die on this signal"; if nobody else handles it, die the default way so
+    // that Ctrl-C still ends the process (with the conventional 128+n status the shell expects).
+    process.kill(process.pid, signal);
+  });
 }
+
+let dying = false;
 
 function isRunning(child: ChildProcess): boolean {
   // No pid: java never started (e.g. not installed), so there is nothing to kill and no 'exit' will come.
