@@ -2,7 +2,7 @@
 import type { Answers } from './domain/answers.ts';
 import type { CounterDelta, Counters } from './domain/aggregation.ts';
 import type { Organisation, OrgUnit } from './domain/org.ts';
-import type { Locale, Survey } from './domain/survey.ts';
+import type { Locale, Survey, SurveyState, SurveyVersion } from './domain/survey.ts';
 import type { AlertRule } from './domain/alert-rules.ts';
 import type { Notification } from './domain/notifications.ts';
 import type { NotifyLimit, PagingCounts, PagingOutcome, PagingWindow } from './domain/paging.ts';
@@ -12,6 +12,8 @@ import type { TicketMessage } from './domain/ticket-messages.ts';
 export interface StoredResponse {
   id: string;
   surveyId: string;
+  /** The survey version the respondent saw and was validated against; absent on responses from before versions. */
+  surveyVersion?: number;
   unitId: string;
   touchpoint?: string;
   locale: Locale;
@@ -38,10 +40,25 @@ export interface ResponseStore {
   setContactRequest(id: string, request: NonNullable<StoredResponse['contactRequest']>): Promise<boolean>;
 }
 
+/**
+ * The catalog has no organisation yet (an empty start): nothing can be measured until it is set up. The API answers
+ * 409 setup_required naming what to create first; consumers leave the records for a retry.
+ */
+export class SetupRequiredError extends Error {
+  constructor(message = 'The organisation is not set up yet: PUT /api/v1/organisation first, then the org units (PUT /api/v1/org/units/:id or POST /api/v1/org/units/import), then a survey.') {
+    super(message);
+    this.name = 'SetupRequiredError';
+  }
+}
+
 export interface Catalog {
   organisation: Organisation;
+  /** Every unit, archived ones included (they keep their history); pickers and new links skip `archived`. */
   units: OrgUnit[];
-  surveys: Survey[];
+  /** The live version of every survey that has been published (live or closed). */
+  surveys: SurveyVersion[];
+  /** Lifecycle of every survey, drafts that were never published included. */
+  surveyStates: Record<string, SurveyState>;
   rules: AlertRule[];
   /** Managers per org unit id. */
   managers: Record<string, Manager[]>;
@@ -53,8 +70,10 @@ export interface Catalog {
 }
 
 export interface CatalogStore {
-  /** The whole catalog, consistent as of `version`. */
+  /** The catalog, consistent as of `version`; throws SetupRequiredError when there is no organisation yet. */
   load(): Promise<Catalog>;
+  /** One published version of a survey (immutable, so it may be cached for good); undefined when there is none. */
+  surveyVersion(surveyId: string, version: number): Promise<SurveyVersion | undefined>;
   /** The current catalog version stamp, read consistently (0 before the first write); cheap, one item. */
   version(): Promise<number>;
   putOrganisation(organisation: Organisation): Promise<void>;

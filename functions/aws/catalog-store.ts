@@ -12,7 +12,7 @@ import { AlertRule } from '../domain/alert-rules.ts';
 import { Manager } from '../domain/tickets.ts';
 import { Organisation, OrgUnit } from '../domain/org.ts';
 import { Survey } from '../domain/survey.ts';
-import type { Catalog, CatalogStore } from '../ports.ts';
+import { SetupRequiredError, type Catalog, type CatalogStore } from '../ports.ts';
 
 const ORG = 'ORG';
 const SURVEY = 'SURVEY';
@@ -45,6 +45,10 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
 
   return {
     version: readVersion,
+    async surveyVersion(surveyId, version) {
+      const result = await client.send(new GetCommand({ TableName: tableName, Key: { pk: SURVEY, sk: surveyId }, ConsistentRead: true }));
+      return result.Item && version === 1 ? { ...Survey.parse(result.Item.value), version: 1 } : undefined;
+    },
     async load() {
       // Read the stamp before and after the partitions: equal stamps mean no write landed in between, so the items are
       // exactly that version. If one did, read again (bounded); the content then holds at least the earlier stamp.
@@ -57,11 +61,15 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
           continue;
         }
         const settings = orgItems.find((i) => i.sk === 'SETTINGS');
-        if (!settings) throw new Error('The catalog has no organisation settings yet; start the local runtime once or run the seed.');
+        if (!settings) throw new SetupRequiredError();
+        // Until survey versions land every stored survey is its own version 1, live.
+        const surveys = surveyItems.map((i) => ({ ...Survey.parse(i.value), version: 1 }));
+        const updatedAt = new Date(0).toISOString();
         return {
           organisation: Organisation.parse(settings.value),
           units: orgItems.filter((i) => String(i.sk).startsWith('UNIT#')).map((i) => OrgUnit.parse(i.value)),
-          surveys: surveyItems.map((i) => Survey.parse(i.value)),
+          surveys,
+          surveyStates: Object.fromEntries(surveys.map((s) => [s.id, { id: s.id, status: 'live' as const, liveVersion: 1, updatedAt }])),
           rules: ruleItems.map((i) => AlertRule.parse(i.value)),
           managers: Object.fromEntries(
             orgItems.filter((i) => String(i.sk).startsWith('MGR#')).map((i) => [String(i.sk).slice(4), Manager.array().parse(i.value)]),
@@ -141,6 +149,7 @@ export function cachedCatalog(store: CatalogStore): CatalogStore {
       return reload(version);
     },
     version: () => store.version(),
+    surveyVersion: (id, version) => store.surveyVersion(id, version),
     putOrganisation: (o) => store.putOrganisation(o),
     putUnits: (u) => store.putUnits(u),
     putSurvey: (s) => store.putSurvey(s),

@@ -1,5 +1,6 @@
 // The survey model: an indicator tree (overall → journey stages → detail items) and the questions that measure it.
 import { z } from 'zod';
+import { ConditionGroup } from './logic-schema.ts';
 
 export const LOCALES = ['zh', 'en', 'ru'] as const;
 export const Locale = z.enum(LOCALES);
@@ -35,6 +36,8 @@ const questionBase = {
   /** Optional words under the ends of a scale ("not at all likely" … "extremely likely"). */
   lowLabel: LocalizedText.optional(),
   highLabel: LocalizedText.optional(),
+  /** Display logic: shown only when this holds for the earlier answers and the context (see logic.ts). */
+  showIf: ConditionGroup.optional(),
 };
 
 export const Question = z.discriminatedUnion('type', [
@@ -60,6 +63,14 @@ export const Survey = z
     anonymous: z.boolean().default(true),
     indicatorTree: z.array(IndicatorNode).min(1),
     questions: z.array(Question).min(1).max(100),
+    /** Pages in order, each listing its questions; absent: one page with every question. Logic reads earlier pages only. */
+    pages: z
+      .array(z.object({ id: Id, questionIds: z.array(Id).min(1).max(100) }))
+      .min(1)
+      .max(50)
+      .optional(),
+    /** Screening: after any page where this holds, the survey ends there (the answers so far are the response). */
+    endIf: ConditionGroup.optional(),
   })
   .superRefine((survey, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -104,6 +115,27 @@ export const Survey = z
   });
 export type Survey = z.infer<typeof Survey>;
 export type SurveyInput = z.input<typeof Survey>;
+
+/** A published, immutable version of a survey: the definition plus its version number (1, 2, …). */
+export type SurveyVersion = Survey & { version: number };
+
+export const SURVEY_STATUSES = ['draft', 'live', 'closed'] as const;
+export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
+
+/** A survey's lifecycle, kept beside its versions (changing it never makes a new version). */
+export const SurveyState = z.object({
+  id: Id,
+  status: z.enum(SURVEY_STATUSES),
+  /** The version respondents get; null until the first publish. */
+  liveVersion: z.number().int().min(1).nullable(),
+  /** When liveVersion was published: pages opened on the version before may still submit for a while after it. */
+  publishedAt: z.iso.datetime().optional(),
+  /** Optional schedule (ISO instants): before opensAt and after closesAt the survey takes no answers. */
+  opensAt: z.iso.datetime().optional(),
+  closesAt: z.iso.datetime().optional(),
+  updatedAt: z.iso.datetime(),
+});
+export type SurveyState = z.infer<typeof SurveyState>;
 
 function hasCycle(nodes: IndicatorNode[]): boolean {
   const parentOf = new Map(nodes.map((n) => [n.id, n.parentId]));

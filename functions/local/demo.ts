@@ -3,7 +3,7 @@
 import { ulid } from 'ulid';
 import type { Answers } from '../domain/answers.ts';
 import type { Organisation, OrgUnit } from '../domain/org.ts';
-import { Survey, type SurveyInput } from '../domain/survey.ts';
+import { Survey, type SurveyInput, type SurveyVersion } from '../domain/survey.ts';
 import { AlertRule } from '../domain/alert-rules.ts';
 import type { Manager } from '../domain/tickets.ts';
 import type { CatalogStore, StoredResponse } from '../ports.ts';
@@ -11,6 +11,7 @@ import type { CatalogStore, StoredResponse } from '../ports.ts';
 export const demoOrganisation: Organisation = {
   name: { zh: '云栖酒店集团', en: 'Cloudstay Hotels', ru: 'Гостиничная сеть Cloudstay' },
   timeZone: 'Asia/Shanghai',
+  locales: ['zh', 'en', 'ru'],
   defaultLocale: 'zh',
   reviewUrl: 'https://reviews.example.com/cloudstay-hotels',
 };
@@ -110,7 +111,7 @@ const hotelStay: SurveyInput = {
   ],
 };
 
-export const demoSurveys: Survey[] = [Survey.parse(hotelStay)];
+export const demoSurveys: SurveyVersion[] = [{ ...Survey.parse(hotelStay), version: 1 }];
 
 /** The two rules a hotel chain starts with: every detractor gets a ticket; sensitive words are urgent. */
 export const demoRules: AlertRule[] = [

@@ -7,9 +7,10 @@ import type { Catalog, CatalogStore } from '../../functions/ports.ts';
 /** A catalog store in memory whose stamp the test moves, and whose full loads the test can hold back. */
 function memoryStore() {
   const state = { version: 1, loads: 0, hold: undefined as Promise<void> | undefined };
-  const snapshot = (): Catalog => ({ organisation: demoOrganisation, units: demoUnits, surveys: demoSurveys, rules: demoRules, managers: demoManagers, version: state.version });
+  const snapshot = (): Catalog => ({ organisation: demoOrganisation, units: demoUnits, surveys: demoSurveys, surveyStates: {}, rules: demoRules, managers: demoManagers, version: state.version });
   const store: CatalogStore = {
     version: async () => state.version,
+    surveyVersion: async () => undefined,
     async load() {
       state.loads++;
       const catalog = snapshot();

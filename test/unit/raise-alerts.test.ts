@@ -41,6 +41,7 @@ function fakes(anonymous: boolean) {
     organisation: { ...demoOrganisation, defaultLocale: 'en' },
     units: demoUnits,
     surveys: demoSurveys.map((s) => ({ ...s, anonymous })),
+    surveyStates: {},
     rules: demoRules,
     managers: demoManagers,
     version: 1,
