@@ -1,0 +1,19 @@
+// The template bank: ready surveys per industry that an organisation copies into a draft and adapts.
+import type { Question, SurveyInput, LocalizedText } from '../survey.ts';
+
+export const INDUSTRIES = ['hotel', 'retail', 'restaurant', 'bank', 'telecom'] as const;
+export type Industry = (typeof INDUSTRIES)[number];
+
+export interface SurveyTemplate {
+  /** Stable id, used by POST /api/v1/surveys { templateId }. */
+  id: string;
+  industry: Industry;
+  name: LocalizedText;
+  description: LocalizedText;
+  /** The survey as a draft starts: its `id` is replaced by the one the organisation picks. */
+  survey: SurveyInput;
+  /** Further detail items an author may add: each names the journey-stage node it belongs under. */
+  questionBank: Question[];
+}
+
+export const surveyTemplates: readonly SurveyTemplate[] = [];
