@@ -25,7 +25,7 @@ export type LeafCondition =
   | { kind: 'npsCategory'; questionId: string; in: (typeof NPS_CATEGORIES)[number][] }
   /** `unitId` matches the response's unit or any unit above it, so a condition on a region covers its stores. */
   | { kind: 'context'; field: (typeof CONTEXT_FIELDS)[number]; in: string[] }
-  | { kind: 'not'; condition: Condition };
+  | { kind: 'not'; condition: Exclude<LeafCondition, { kind: 'not' }> };
 
 export interface ConditionGroup {
   match: 'all' | 'any';
@@ -34,30 +34,26 @@ export interface ConditionGroup {
 
 export type Condition = LeafCondition | ConditionGroup;
 
-const leaf = z.discriminatedUnion('kind', [
+const leafShapes = [
   z.object({ kind: z.literal('score'), questionId: Id, op: z.enum(SCORE_OPS), value: z.number().finite() }).strict(),
   z.object({ kind: z.literal('choice'), questionId: Id, optionIds: z.array(Id).min(1).max(50) }).strict(),
   z.object({ kind: z.literal('answered'), questionId: Id }).strict(),
   z.object({ kind: z.literal('npsCategory'), questionId: Id, in: z.array(z.enum(NPS_CATEGORIES)).min(1).max(3) }).strict(),
   z.object({ kind: z.literal('context'), field: z.enum(CONTEXT_FIELDS), in: z.array(z.string().min(1).max(64)).min(1).max(100) }).strict(),
-  z.object({ kind: z.literal('not'), get condition() { return ConditionSchema; } }).strict(),
-]);
+] as const;
+const positiveLeaf = z.discriminatedUnion('kind', [...leafShapes]);
+/** `not` negates one leaf; a negated group is written with De Morgan (any ↔ all over negated leaves). */
+const leaf = z.discriminatedUnion('kind', [...leafShapes, z.object({ kind: z.literal('not'), condition: positiveLeaf }).strict()]);
 
-const groupSchema = z
-  .object({
-    match: z.enum(['all', 'any']),
-    get conditions() {
-      return z.array(ConditionSchema).min(1).max(MAX_CONDITIONS_PER_GROUP);
-    },
-  })
-  .strict();
+// The tree is built level by level instead of recursively: its depth is bounded by construction, and the schema stays
+// an ordinary finite one that the OpenAPI and JSON Schema generators can walk (recursive zod schemas overflow them).
+function groupOf(inner: z.ZodType) {
+  return z.object({ match: z.enum(['all', 'any']), conditions: z.array(inner).min(1).max(MAX_CONDITIONS_PER_GROUP) }).strict();
+}
+let level: z.ZodType = groupOf(leaf);
+for (let depth = 2; depth <= MAX_CONDITION_DEPTH; depth++) level = groupOf(z.union([leaf, level]));
 
-// A group has `match` and no `kind`; a leaf has `kind`. The union tries the group first only when `match` is present,
-// so error messages name the leaf's fields for leaves.
-const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([groupSchema, leaf]),
-) as z.ZodType<Condition>;
-
-export const Condition = ConditionSchema;
+/** One condition: a leaf or a group (nested at most MAX_CONDITION_DEPTH groups deep, counting the top one). */
+export const Condition = z.union([leaf, level]) as unknown as z.ZodType<Condition>;
 /** `showIf` and `endIf`: always a group at the top, as the contract fixes. */
-export const ConditionGroup: z.ZodType<ConditionGroup> = groupSchema as unknown as z.ZodType<ConditionGroup>;
+export const ConditionGroup = level as unknown as z.ZodType<ConditionGroup>;

@@ -7,6 +7,7 @@ import { documentClient } from '../../functions/aws/dynamodb.ts';
 import { AlertRule } from '../../functions/domain/alert-rules.ts';
 import { demoManagers, demoOrganisation, demoSurveys, demoUnits, putDemoCatalog } from '../../functions/local/demo.ts';
 import { useLocalTables } from '../support/dynamo.ts';
+import { SetupRequiredError } from '../../functions/ports.ts';
 
 /** Counts the DynamoDB operations a client really sends (a middleware on its stack, not a mock). */
 function countingClient(endpoint: string): { doc: DynamoDBDocumentClient; sent: Map<string, number>; reset: () => void } {
@@ -125,8 +126,8 @@ describe('an empty catalog', () => {
     const empty = await useLocalTables('freshness-empty');
     const catalog = cachedCatalog(dynamoCatalogStore(documentClient(empty.endpoint), empty.names.catalog));
     expect(await catalog.version()).toBe(0);
-    await expect(catalog.load()).rejects.toThrow(/no organisation settings/);
-    await expect(catalog.load()).rejects.toThrow(/no organisation settings/);
+    await expect(catalog.load()).rejects.toThrow(SetupRequiredError);
+    await expect(catalog.load()).rejects.toThrow(SetupRequiredError);
     await catalog.putOrganisation(demoOrganisation);
     const loaded = await catalog.load();
     expect(loaded).toMatchObject({ version: 1, organisation: demoOrganisation, rules: [] });
