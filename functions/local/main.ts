@@ -43,20 +43,32 @@ async function main() {
   const listening = isLoopback(runtime.host)
     ? `│ Listening on   ${runtime.host}:${runtime.port}, this machine only (HOST=0.0.0.0 opens it to the network)`
     : `│ Listening on   ${runtime.host}:${runtime.port}  ⚠ OPEN TO THE NETWORK (HOST=${runtime.host})`;
+  const auth = `-H "Authorization: Bearer ${runtime.adminToken}"`;
+  const start = runtime.setUp
+    ? `│ Dashboard      ${u}/#token=${runtime.adminToken}
+│ Ticket board   ${u}/?view=tickets#token=${runtime.adminToken}
+│ Demo survey    ${u}/s/hotel-stay?unit=sh-bund&lang=zh   (also &lang=en, &lang=ru; answer NPS ≤ 6 to open a ticket)`
+    : `│ Not set up yet: the organisation is empty (OPENCEM_DEMO=0). Set it up through the API, in this order:
+│  1. Organisation  curl -X PUT ${auth} -H 'content-type: application/json' \\
+│                     -d '{"name":{"en":"Acme Retail"},"timeZone":"Europe/London","locales":["en"],"defaultLocale":"en"}' \\
+│                     ${u}/api/v1/organisation
+│  2. Org units     curl -X POST ${auth} -H 'content-type: text/csv' --data-binary @units.csv ${u}/api/v1/org/units/import
+│                     (columns id,parentId,kind,name_zh,name_en,name_ru; add ?dryRun=1 to preview)
+│  3. A survey      GET ${u}/api/v1/templates, then POST ${u}/api/v1/surveys {"id":"store-visit","templateId":"…"}
+│                     and POST ${u}/api/v1/surveys/store-visit/publish
+│  Then the dashboard: ${u}/#token=${runtime.adminToken}`;
   console.log(`
 ┌──────────────────────────────────────────────────────────────────────────────
 │ OpenCEM is running (ready in ${seconds} s)
 │
-│ Dashboard      ${u}/#token=${runtime.adminToken}
-│ Ticket board   ${u}/?view=tickets#token=${runtime.adminToken}
-│ Demo survey    ${u}/s/hotel-stay?unit=sh-bund&lang=zh   (also &lang=en, &lang=ru; answer NPS ≤ 6 to open a ticket)
+${start}
 │ API reference  ${u}/api/docs   (OpenAPI: ${u}/api/openapi.json)
 │ Notifications  ${u}/api/v1/outbox   (what SNS/SMS/e-mail would have sent; needs the token)
 │ Health         ${u}/healthz
 │
 │ Admin token    ${runtime.adminToken}
 │                (send "Authorization: Bearer <token>" to ${u}/api/v1/…)
-│ Data           ${runtime.dataDir}   (delete it to start over with fresh demo data)
+│ Data           ${runtime.dataDir}   (delete it to start over${runtime.setUp ? ' with fresh demo data' : ''})
 ${listening}
 │
 │ Ctrl-C stops everything, DynamoDB Local included.

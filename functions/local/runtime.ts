@@ -11,7 +11,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Hono } from 'hono';
-import { systemClock, type StoredResponse } from '../ports.ts';
+import { SetupRequiredError, systemClock, type StoredResponse } from '../ports.ts';
 import { dynamoTicketStore } from '../aws/ticket-store.ts';
 import { ticketQueueFromEnv } from '../aws/from-env.ts';
 import { scheduleChecks } from '../tickets/handle-messages.ts';
@@ -56,6 +56,8 @@ export interface Runtime {
   host: string;
   adminToken: string;
   dataDir: string | null;
+  /** False while the organisation is not set up (an empty start with OPENCEM_DEMO=0): the banner says how to begin. */
+  setUp: boolean;
   /** Resolves when every stream consumer has processed all records written so far. */
   idle(): Promise<void>;
   /** The ordered shutdown of stopInOrder(); idempotent. */
@@ -199,7 +201,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       log('counting demo responses into the dashboard aggregates…');
       await idle();
     }
-    return { url, port, host, adminToken, dataDir: options.dataDir, idle, stop };
+    const setUp = !(await catalogIsEmpty(catalog));
+    return { url, port, host, adminToken, dataDir: options.dataDir, setUp, idle, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -274,8 +277,9 @@ async function catalogIsEmpty(catalog: ReturnType<typeof dynamoCatalogStore>): P
   try {
     await catalog.load();
     return false;
-  } catch {
-    return true;
+  } catch (error) {
+    if (error instanceof SetupRequiredError) return true;
+    throw error;
   }
 }
 
