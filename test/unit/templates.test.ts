@@ -158,9 +158,8 @@ describe.each(surveyTemplates.map((t) => [t.id, t] as const))('template %s', (_i
     for (const { path, key, text } of localizedTexts(template)) {
       const limit = limits[key];
       if (!limit) continue;
-      // Node and option labels sit in a row or a chip: tighter than question labels.
-      const isShortLabel = key === 'label' && (path.includes('.options.') || path.includes('.indicatorTree.'));
-      const max = isShortLabel ? 32 : limit;
+      // An option is one line beside a box; a node label is one cell of a dashboard row: both tighter than a question.
+      const max = key !== 'label' ? limit : path.includes('.options.') ? 40 : path.includes('.indicatorTree.') ? 32 : limit;
       for (const locale of LOCALES) {
         const value = String(text[locale]);
         expect(value.length, `${path}.${locale}: ${value}`).toBeLessThanOrEqual(locale === 'zh' ? Math.ceil(max / 2) : max);

@@ -1,6 +1,10 @@
 // The template bank: ready surveys per industry that an organisation copies into a draft and adapts.
 import type { Question, SurveyInput, LocalizedText } from '../survey.ts';
+import { bankTemplate } from './bank.ts';
 import { hotelTemplate } from './hotel.ts';
+import { restaurantTemplate } from './restaurant.ts';
+import { retailTemplate } from './retail.ts';
+import { telecomTemplate } from './telecom.ts';
 
 export const INDUSTRIES = ['hotel', 'retail', 'restaurant', 'bank', 'telecom'] as const;
 export type Industry = (typeof INDUSTRIES)[number];
@@ -18,4 +22,4 @@ export interface SurveyTemplate {
 }
 
 /** One template per industry, in the order a picker lists them. */
-export const surveyTemplates: readonly SurveyTemplate[] = [hotelTemplate];
+export const surveyTemplates: readonly SurveyTemplate[] = [hotelTemplate, retailTemplate, restaurantTemplate, bankTemplate, telecomTemplate];
