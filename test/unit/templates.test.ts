@@ -152,6 +152,15 @@ describe.each(surveyTemplates.map((t) => [t.id, t] as const))('template %s', (_i
     }
   });
 
+  it('phrases every CSAT question so that its scale ends answer it', () => {
+    // The ends read 非常不满意…非常满意, Very dissatisfied…Very satisfied, Совсем не довольны…Очень довольны.
+    for (const q of survey.questions.filter((q) => q.type === 'csat')) {
+      expect(q.label.zh, q.id).toContain('满意');
+      expect(q.label.en, q.id).toMatch(/^How satisfied (were|are) you with /);
+      expect(q.label.ru, q.id).toMatch(/^Насколько вы довольны /);
+    }
+  });
+
   it('keeps texts short enough for a phone', () => {
     // Chinese packs about twice the meaning into a character, so its limits are half.
     const limits: Record<string, number> = { label: 90, lowLabel: 30, highLabel: 30, name: 40, title: 40 };

@@ -72,7 +72,7 @@ export const bankTemplate: SurveyTemplate = {
         label: {
           zh: '最近三个月，您办理过以下哪些业务？',
           en: 'Which of these have you done in the last three months?',
-          ru: 'Чем из этого вы пользовались за последние три месяца?',
+          ru: 'Что из этого вы делали за последние три месяца?',
         },
         options: [
           { id: 'account-opening', label: { zh: '开户', en: 'Opened an account', ru: 'Открывали счёт' } },

@@ -71,7 +71,7 @@ export const restaurantTemplate: SurveyTemplate = {
         id: 'food-csat',
         type: 'csat',
         nodeId: 'food',
-        label: { zh: '您对菜品满意吗？', en: 'How satisfied were you with the food?', ru: 'Как вам блюда?' },
+        label: { zh: '您对菜品满意吗？', en: 'How satisfied were you with the food?', ru: 'Насколько вы довольны блюдами?' },
         ...CSAT_ENDS,
       },
       {
@@ -85,14 +85,14 @@ export const restaurantTemplate: SurveyTemplate = {
         id: 'ambience-csat',
         type: 'csat',
         nodeId: 'ambience',
-        label: { zh: '您对就餐环境满意吗？', en: 'How satisfied were you with the atmosphere?', ru: 'Как вам атмосфера в зале?' },
+        label: { zh: '您对就餐环境满意吗？', en: 'How satisfied were you with the atmosphere?', ru: 'Насколько вы довольны атмосферой в зале?' },
         ...CSAT_ENDS,
       },
       {
         id: 'bill-csat',
         type: 'csat',
         nodeId: 'bill',
-        label: { zh: '您对结账满意吗？', en: 'How satisfied were you with paying the bill?', ru: 'Как прошла оплата счёта?' },
+        label: { zh: '您对结账满意吗？', en: 'How satisfied were you with paying the bill?', ru: 'Насколько вы довольны оплатой счёта?' },
         ...CSAT_ENDS,
       },
       detailRating('table-wait', 'table-wait', {

@@ -61,7 +61,7 @@ export const retailTemplate: SurveyTemplate = {
         label: {
           zh: '您对门店环境满意吗？',
           en: 'How satisfied were you with the store itself?',
-          ru: 'Как вы оцениваете обстановку в магазине?',
+          ru: 'Насколько вы довольны обстановкой в магазине?',
         },
         ...CSAT_ENDS,
       },
@@ -141,7 +141,7 @@ export const retailTemplate: SurveyTemplate = {
       detailRating('staff-advice', 'staff-service', {
         zh: '店员的建议对您有帮助吗？',
         en: 'How useful was the advice from our staff?',
-        ru: 'Насколько полезной была консультация продавца?',
+        ru: 'Насколько полезной была консультация?',
       }),
       {
         id: 'checkout-problems',
@@ -228,7 +228,7 @@ export const retailTemplate: SurveyTemplate = {
     detailRating('bank-courtesy', 'staff-service', {
       zh: '店员礼貌热情吗？',
       en: 'How friendly and polite were our staff?',
-      ru: 'Насколько вежливыми и доброжелательными были продавцы?',
+      ru: 'Насколько вежливыми и доброжелательными были сотрудники?',
     }),
     detailRating('bank-help-speed', 'staff-service', {
       zh: '需要帮助时，店员能及时到位吗？',

@@ -91,7 +91,7 @@ export const telecomTemplate: SurveyTemplate = {
         type: 'ces',
         nodeId: 'service',
         label: {
-          zh: '如果联系过客服：问题解决起来容易吗？',
+          zh: '如果您联系过客服，解决问题容易吗？',
           en: 'If you contacted us: how easy was it to get your issue sorted?',
           ru: 'Если вы к нам обращались: насколько легко было решить вопрос?',
         },
@@ -130,7 +130,7 @@ export const telecomTemplate: SurveyTemplate = {
       }),
       detailRating('connection-speed', 'getting-connected', {
         zh: 'SIM卡或宽带开通得快吗？',
-        en: 'How quickly were your SIM or broadband up and running?',
+        en: 'How quickly was your SIM or broadband up and running?',
         ru: 'Как быстро заработали SIM-карта или домашний интернет?',
       }),
       {

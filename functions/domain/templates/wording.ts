@@ -9,10 +9,10 @@ export const NPS_ENDS = {
   highLabel: { zh: '非常可能', en: 'Extremely likely', ru: 'Обязательно порекомендую' },
 } satisfies Record<string, LocalizedText>;
 
-/** 1–5 satisfaction. Russian avoids «доволен/довольна», which would force a gender on the respondent. */
+/** 1–5 satisfaction. Russian says «довольны», the polite plural of the question itself, so no gender is forced on anyone. */
 export const CSAT_ENDS = {
-  lowLabel: { zh: '非常不满意', en: 'Very dissatisfied', ru: 'Очень плохо' },
-  highLabel: { zh: '非常满意', en: 'Very satisfied', ru: 'Отлично' },
+  lowLabel: { zh: '非常不满意', en: 'Very dissatisfied', ru: 'Совсем не довольны' },
+  highLabel: { zh: '非常满意', en: 'Very satisfied', ru: 'Очень довольны' },
 } satisfies Record<string, LocalizedText>;
 
 /** 1–7 effort: higher is easier, so every scored question in a template points the same way. */
