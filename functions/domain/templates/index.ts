@@ -1,5 +1,10 @@
 // The template bank: ready surveys per industry that an organisation copies into a draft and adapts.
 import type { Question, SurveyInput, LocalizedText } from '../survey.ts';
+import { bankTemplate } from './bank.ts';
+import { hotelTemplate } from './hotel.ts';
+import { restaurantTemplate } from './restaurant.ts';
+import { retailTemplate } from './retail.ts';
+import { telecomTemplate } from './telecom.ts';
 
 export const INDUSTRIES = ['hotel', 'retail', 'restaurant', 'bank', 'telecom'] as const;
 export type Industry = (typeof INDUSTRIES)[number];
@@ -12,8 +17,9 @@ export interface SurveyTemplate {
   description: LocalizedText;
   /** The survey as a draft starts: its `id` is replaced by the one the organisation picks. */
   survey: SurveyInput;
-  /** Further detail items an author may add: each names the journey-stage node it belongs under. */
+  /** Further detail items an author may add: each names the detail node it measures, on that node's 1–5 scale. */
   questionBank: Question[];
 }
 
-export const surveyTemplates: readonly SurveyTemplate[] = [];
+/** One template per industry, in the order a picker lists them. */
+export const surveyTemplates: readonly SurveyTemplate[] = [hotelTemplate, retailTemplate, restaurantTemplate, bankTemplate, telecomTemplate];
