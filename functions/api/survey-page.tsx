@@ -125,7 +125,8 @@ export function SurveyPage({ survey, locale, hidden, values = {}, issues = [], q
   return (
     <Layout locale={locale} title={plain(survey.title)} brand={brand}>
       <nav aria-label="language">
-        {survey.locales
+        {/* A language link starts the survey again, so only the first page offers it: later ones would lose answers. */}
+        {(place && place.position > 1 ? [] : survey.locales)
           .filter((l) => l !== locale && LOCALES.includes(l))
           .map((l) => {
             query.set('lang', l);

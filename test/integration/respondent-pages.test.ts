@@ -154,6 +154,7 @@ describe('a survey with pages and logic, without JavaScript', () => {
     expect(page).toContain('name="page" value="0"');
     expect(page).toContain('A few questions from Cloudstay Hotels.');
     expect(page).toContain('>Next</button>');
+    expect(page).toContain('hreflang="zh"');
 
     ({ html: page } = await submit(page, { q_stayed: 'yes' }));
     expect(legends(page)).toEqual(['nps']);
@@ -161,6 +162,8 @@ describe('a survey with pages and logic, without JavaScript', () => {
     expect(page).toContain('name="q_stayed" value="yes"');
     expect(page).toContain('How likely are you to recommend Shanghai Bund?');
     expect(page).toContain('value="back"');
+    // Switching language is a new GET that starts over, so only the first page offers it.
+    expect(page).not.toContain('hreflang=');
 
     // A promoter: the detractors' page is skipped; a forged answer to its hidden question rides along and is dropped.
     ({ html: page } = await submit(page, { q_nps: '10', 'q_why-low': 'forged' }));
