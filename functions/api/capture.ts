@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import { checkAnswers, type FieldIssue } from '../domain/answers.ts';
+import { surveyFlow } from '../domain/logic.ts';
 import { OrgTree } from '../domain/org.ts';
 import type { Locale } from '../domain/survey.ts';
 import type { CatalogStore, Clock, ResponseStore, StoredResponse } from '../ports.ts';
@@ -16,6 +17,8 @@ export interface CaptureInput {
   answers: Record<string, unknown>;
   channel: StoredResponse['channel'];
   respondent?: StoredResponse['respondent'] | undefined;
+  /** The survey version the respondent's page showed (the form's `v`). */
+  surveyVersion?: number | undefined;
 }
 
 export type CaptureResult =
@@ -40,13 +43,23 @@ export async function captureResponse(input: CaptureInput, deps: CaptureDeps): P
   if (!unitId || !org.get(unitId)) issues.push({ path: 'unitId', message: `unknown org unit "${input.unitId ?? ''}"` });
   const locale = input.locale ?? survey.defaultLocale;
   if (!survey.locales.includes(locale)) issues.push({ path: 'locale', message: `survey "${survey.id}" is offered in ${survey.locales.join(', ')}` });
-  const checked = checkAnswers(survey, input.answers);
+  // INTERIM (branch h-page) until answers.ts takes the logic context: only the questions the logic shows are asked,
+  // so a required question that is hidden is not required and an answer to it is refused as unknown.
+  const flow = surveyFlow(survey, input.answers as StoredResponse['answers'], {
+    touchpoint: input.touchpoint,
+    unitLineage: unitId ? org.lineage(unitId).map((u) => u.id) : [],
+    locale,
+  });
+  const shown = flow.pages.flatMap((page) => page.shown);
+  const checked = checkAnswers({ ...survey, questions: shown }, input.answers);
   if (!checked.ok) issues.push(...checked.issues);
   if (issues.length || !checked.ok || !unitId) return { kind: 'invalid', issues };
 
   const response: StoredResponse = {
     id: input.token ? responseIdForToken(input.token) : ulid(),
     surveyId: survey.id,
+    // INTERIM (branch h-page): answers are checked against the live version; helper "surveys" picks input.surveyVersion.
+    surveyVersion: survey.version,
     unitId,
     ...(input.touchpoint ? { touchpoint: input.touchpoint } : {}),
     ...(input.respondent && Object.keys(input.respondent).length ? { respondent: input.respondent } : {}),

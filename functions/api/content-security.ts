@@ -1,11 +1,12 @@
 // Content-Security-Policy (and X-Frame-Options) on every response of the API app: survey pages may be framed only by
-// the origins configured for web intercept, the API reference and JSON answers by nobody. Pages run no script at all.
+// the origins configured for web intercept, the API reference and JSON answers by nobody. Pages run no script at all,
+// and their one inline stylesheet (in the organisation's colour) and logo are allowed by name, nothing else.
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { commonEnv } from '../topology.ts';
 import { DOCS_STYLE } from './docs.ts';
-import { SURVEY_STYLE } from './survey-page.tsx';
+import { surveyStyle } from './survey-page.tsx';
 
 /** Space-separated origins (e.g. "https://www.hotel.example https://*.hotel.example") allowed to frame survey pages. */
 export const SURVEY_FRAME_ANCESTORS_ENV = commonEnv.surveyFrameAncestors;
@@ -29,11 +30,36 @@ export function surveyFrameAncestorsFromEnv(env: NodeJS.ProcessEnv = process.env
 
 const hashOf = (css: string) => `'sha256-${createHash('sha256').update(css, 'utf8').digest('base64')}'`;
 
-export function surveyPagePolicy(frameAncestors: readonly string[]): string {
+/** What a survey page shows of the organisation's brand, which its policy must allow; set by the respondent routes. */
+export interface SurveyPageLook {
+  primaryColor?: string | undefined;
+  logoUrl?: string | undefined;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The brand the survey page of this request was rendered with (absent: the default look). */
+    surveyPageLook: SurveyPageLook;
+  }
+}
+
+/** The origin of an https logo URL, as a CSP host-source; undefined for anything else (then no logo is allowed). */
+export function logoOrigin(logoUrl: string | undefined): string | undefined {
+  if (!logoUrl) return undefined;
+  try {
+    const url = new URL(logoUrl);
+    return url.protocol === 'https:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function surveyPagePolicy(frameAncestors: readonly string[], look: SurveyPageLook = {}): string {
+  const logo = logoOrigin(look.logoUrl);
   return [
     "default-src 'none'",
-    `style-src ${hashOf(SURVEY_STYLE)}`,
-    "img-src 'self' data:",
+    `style-src ${hashOf(surveyStyle(look.primaryColor))}`,
+    `img-src 'self' data:${logo ? ` ${logo}` : ''}`,
     "form-action 'self'",
     "base-uri 'none'",
     `frame-ancestors ${frameAncestors.length ? frameAncestors.join(' ') : "'none'"}`,
@@ -52,12 +78,15 @@ export interface ContentSecurityConfig {
 
 /** Register before secureHeaders(): it sets the policy last, so no later middleware overrides it. */
 export function contentSecurity(config: ContentSecurityConfig): MiddlewareHandler {
-  const survey = surveyPagePolicy(config.surveyFrameAncestors);
+  const plainSurvey = surveyPagePolicy(config.surveyFrameAncestors);
   const framable = config.surveyFrameAncestors.length > 0;
   return async (c, next) => {
     await next();
     const path = c.req.path;
     const isSurvey = path === '/s' || path.startsWith('/s/');
+    // A branded page's stylesheet differs only in its colour; hashing ~3 KB per request costs microseconds.
+    const look = isSurvey ? (c.get('surveyPageLook') as SurveyPageLook | undefined) : undefined;
+    const survey = look && (look.primaryColor || look.logoUrl) ? surveyPagePolicy(config.surveyFrameAncestors, look) : plainSurvey;
     c.res.headers.set('Content-Security-Policy', isSurvey ? survey : path === '/api/docs' ? DOCS_POLICY : API_POLICY);
     // X-Frame-Options for browsers without frame-ancestors; it cannot list origins, so framable pages go without it.
     if (isSurvey && framable) c.res.headers.delete('X-Frame-Options');
