@@ -5,13 +5,13 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Context } from 'hono';
 import { localize, Locale } from '../domain/survey.ts';
-import type { AggregateStore, CatalogStore, Clock, ResponseStore } from '../ports.ts';
+import { SetupRequiredError, type AggregateStore, type CatalogStore, type Clock, type ResponseStore } from '../ports.ts';
 import { requireAdmin, type AdminEnv, type AuthConfig } from './auth.ts';
 import { registerLoopRoutes, type LoopDeps } from './loop-routes.ts';
 import { captureResponse, isResponseId } from './capture.ts';
 import { contentSecurity } from './content-security.ts';
 import { readForm, textField } from './form-body.ts';
-import { envelopeFromForm } from './envelope.ts';
+import { envelopeFromForm, FORM_SURVEY_VERSION, surveyVersionFromForm } from './envelope.ts';
 import { sameOriginForms, type FormOriginPolicy } from './form-origin.ts';
 import { clientAddress, clientKey, formAdmission, type FormLimitSettings } from './rate-limit.ts';
 import { linkHiddenFields, linkProblemOf, readSurveyLink } from './survey-link.ts';
@@ -20,8 +20,9 @@ import { errorBody, validationError, zodIssues } from './errors.ts';
 import { readMetrics, readUnitMetrics } from './read-metrics.ts';
 import { answersFromForm, MessagePage, pickLocale, SurveyPage } from './survey-page.tsx';
 import * as schema from './schemas.ts';
+import { registerSurveyRoutes, registerSurveySchemaRoute, type SurveyRoutesDeps } from './survey-routes.ts';
 
-export interface ApiDeps extends LoopDeps {
+export interface ApiDeps extends LoopDeps, SurveyRoutesDeps {
   catalog: CatalogStore;
   responses: ResponseStore;
   aggregates: AggregateStore;
@@ -56,6 +57,8 @@ export function createApi(deps: ApiDeps) {
   );
 
   app.onError((error, c) => {
+    // An empty catalog: say what to create first (every route that needs the organisation ends up here).
+    if (error instanceof SetupRequiredError) return c.json(errorBody('setup_required', error.message), 409);
     if (error instanceof HTTPException) {
       const status = error.status;
       const code = status === 415 ? 'unsupported_media_type' : status === 400 ? 'invalid_body' : 'http_error';
@@ -102,7 +105,10 @@ export function createApi(deps: ApiDeps) {
       return c.html(MessagePage({ locale, title, message: 'tooMany', minutes: Math.ceil(admitted.retryAfterSeconds / 60) }), 429);
     }
     const answers = answersFromForm(survey, form);
-    const result = await captureResponse({ ...link.envelope, locale: link.envelope.locale ?? locale, answers, channel: 'web' }, deps);
+    const surveyVersion = surveyVersionFromForm(form[FORM_SURVEY_VERSION]);
+    const result = await captureResponse({ ...link.envelope, locale: link.envelope.locale ?? locale, answers, channel: 'web', surveyVersion }, deps);
+    // Interim plain page until the respondent pages get a friendly "closed" message of their own.
+    if (result.kind === 'closed') return c.html(`<!doctype html><html lang="${locale}"><meta charset="utf-8"><title>${title.replace(/[<>&"]/g, '')}</title><p role="status" data-outcome="closed">${CLOSED_TEXT[locale]}</p></html>`, 409);
     if (result.kind === 'invalid') {
       const problem = linkProblemOf(result.issues);
       if (problem) return c.html(MessagePage({ locale, title, message: problem }), 400);
@@ -161,6 +167,8 @@ export function createApi(deps: ApiDeps) {
   }
 
   // ---- admin API (bearer token locally, Cognito JWT in AWS) ----
+  // Public: the survey format for editors (registered before the admin guard so it needs no token).
+  registerSurveySchemaRoute(app);
   app.use('/api/v1/*', requireAdmin(deps.auth));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
@@ -168,19 +176,13 @@ export function createApi(deps: ApiDeps) {
     const body = c.req.valid('json');
     const result = await captureResponse({ ...body, channel: 'api' }, deps);
     if (result.kind === 'invalid') return c.json(validationError(result.issues), 400);
+    if (result.kind === 'closed') return c.json(errorBody('survey_closed', closedMessage(result.surveyId, result.reason), [{ path: 'surveyId', message: result.reason }]), 409);
     if (result.kind === 'duplicate')
       return c.json({ ...errorBody('already_submitted', 'A response was already submitted with this token; it was not changed.'), id: result.id }, 409);
     return c.json({ id: result.id }, 201);
   });
 
-  app.openapi(schema.listSurveys, async (c) => c.json({ surveys: (await deps.catalog.load()).surveys }, 200));
-
-  app.openapi(schema.getSurvey, async (c) => {
-    const { id } = c.req.valid('param');
-    const survey = (await deps.catalog.load()).surveys.find((s) => s.id === id);
-    if (!survey) return c.json(errorBody('not_found', `No survey "${id}".`, [{ path: 'id', message: 'unknown survey' }]), 404);
-    return c.json(survey, 200);
-  });
+  registerSurveyRoutes(app, deps);
 
   app.openapi(schema.listUnits, async (c) => {
     const catalog = await deps.catalog.load();
@@ -219,3 +221,15 @@ export function createApi(deps: ApiDeps) {
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+const CLOSED_TEXT: Record<Locale, string> = {
+  zh: '本调查目前不接受回答。',
+  en: 'This survey is not taking answers at the moment.',
+  ru: 'Сейчас этот опрос не принимает ответы.',
+};
+
+function closedMessage(surveyId: string, reason: 'closed' | 'notYetOpen' | 'ended'): string {
+  if (reason === 'notYetOpen') return `Survey "${surveyId}" is not open yet; it takes answers from its opensAt.`;
+  if (reason === 'ended') return `Survey "${surveyId}" has ended (past its closesAt); it takes no more answers.`;
+  return `Survey "${surveyId}" is closed; it takes no answers until it is reopened.`;
+}

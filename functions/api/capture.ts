@@ -1,9 +1,10 @@
-// Use case: accept one respondent's answers — validate against the survey, then store once (one response per link).
+// Use case: accept one respondent's answers — validate against the survey version they saw, then store once (one
+// response per link). A closed or out-of-schedule survey takes none.
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import { checkAnswers, type FieldIssue } from '../domain/answers.ts';
 import { OrgTree } from '../domain/org.ts';
-import type { Locale } from '../domain/survey.ts';
+import type { Locale, SurveyState, SurveyVersion } from '../domain/survey.ts';
 import type { CatalogStore, Clock, ResponseStore, StoredResponse } from '../ports.ts';
 
 export interface CaptureInput {
@@ -16,12 +17,19 @@ export interface CaptureInput {
   answers: Record<string, unknown>;
   channel: StoredResponse['channel'];
   respondent?: StoredResponse['respondent'] | undefined;
+  /** The version the respondent's page showed; absent: the live one. */
+  surveyVersion?: number | undefined;
 }
+
+/** How long after a publish a page opened on the version before may still be submitted against it. */
+export const OLDER_VERSION_GRACE_MS = 24 * 60 * 60 * 1000;
 
 export type CaptureResult =
   | { kind: 'created'; id: string }
   | { kind: 'duplicate'; id: string }
-  | { kind: 'invalid'; issues: FieldIssue[] };
+  | { kind: 'invalid'; issues: FieldIssue[] }
+  /** Closed, not open yet, or past its closing time: no answers taken (API 409 survey_closed, a page on the form). */
+  | { kind: 'closed'; surveyId: string; reason: 'closed' | 'notYetOpen' | 'ended' };
 
 export interface CaptureDeps {
   catalog: CatalogStore;
@@ -31,8 +39,15 @@ export interface CaptureDeps {
 
 export async function captureResponse(input: CaptureInput, deps: CaptureDeps): Promise<CaptureResult> {
   const catalog = await deps.catalog.load();
-  const survey = catalog.surveys.find((s) => s.id === input.surveyId);
-  if (!survey) return { kind: 'invalid', issues: [{ path: 'surveyId', message: `unknown survey "${input.surveyId}"` }] };
+  const live = catalog.surveys.find((s) => s.id === input.surveyId);
+  const state = catalog.surveyStates[input.surveyId];
+  if (!live || !state) return { kind: 'invalid', issues: [{ path: 'surveyId', message: `unknown survey "${input.surveyId}"` }] };
+  const now = deps.clock.now();
+  const closed = closedReason(state, now);
+  if (closed) return { kind: 'closed', surveyId: live.id, reason: closed };
+  const chosen = await chooseVersion(live, state, input.surveyVersion, now, deps.catalog);
+  if ('issue' in chosen) return { kind: 'invalid', issues: [chosen.issue] };
+  const survey = chosen.survey;
 
   const org = new OrgTree(catalog.units);
   const issues: FieldIssue[] = [];
@@ -47,6 +62,7 @@ export async function captureResponse(input: CaptureInput, deps: CaptureDeps): P
   const response: StoredResponse = {
     id: input.token ? responseIdForToken(input.token) : ulid(),
     surveyId: survey.id,
+    surveyVersion: survey.version,
     unitId,
     ...(input.touchpoint ? { touchpoint: input.touchpoint } : {}),
     ...(input.respondent && Object.keys(input.respondent).length ? { respondent: input.respondent } : {}),
@@ -54,10 +70,42 @@ export async function captureResponse(input: CaptureInput, deps: CaptureDeps): P
     channel: input.channel,
     personal: Boolean(input.token),
     answers: checked.answers,
-    submittedAt: deps.clock.now().toISOString(),
+    submittedAt: now.toISOString(),
   };
+  // Marked before the first response is stored, so a delete can never remove a survey that has one.
+  if (!state.hasResponses && !(await deps.catalog.surveyAuthoring.markResponded(survey.id)))
+    return { kind: 'invalid', issues: [{ path: 'surveyId', message: `unknown survey "${input.surveyId}"` }] };
   const stored = await deps.responses.putIfAbsent(response);
   return stored.created ? { kind: 'created', id: response.id } : { kind: 'duplicate', id: stored.existingId };
+}
+
+/** Why a survey takes no answers at `now`, or null when it does. */
+export function closedReason(state: Pick<SurveyState, 'status' | 'opensAt' | 'closesAt'>, now: Date): 'closed' | 'notYetOpen' | 'ended' | null {
+  if (state.status !== 'live') return 'closed';
+  if (state.opensAt && now.getTime() < Date.parse(state.opensAt)) return 'notYetOpen';
+  if (state.closesAt && now.getTime() >= Date.parse(state.closesAt)) return 'ended';
+  return null;
+}
+
+/**
+ * The version the answers are checked against: the live one, or the older one the respondent's page showed while the
+ * live one is less than a day old (that page was opened before the publish).
+ */
+async function chooseVersion(
+  live: SurveyVersion,
+  state: SurveyState,
+  requested: number | undefined,
+  now: Date,
+  catalog: CatalogStore,
+): Promise<{ survey: SurveyVersion } | { issue: FieldIssue }> {
+  if (requested === undefined || requested === live.version) return { survey: live };
+  const issue = (message: string) => ({ issue: { path: 'surveyVersion', message } });
+  if (requested > live.version) return issue(`survey "${live.id}" has no version ${requested}; the live version is ${live.version}`);
+  const publishedAt = state.publishedAt ? Date.parse(state.publishedAt) : Number.NaN;
+  if (!(now.getTime() - publishedAt < OLDER_VERSION_GRACE_MS))
+    return issue(`version ${requested} of survey "${live.id}" was replaced by version ${live.version} more than 24 hours ago; reload the survey and answer it again`);
+  const older = await catalog.surveyVersion(live.id, requested);
+  return older ? { survey: older } : issue(`survey "${live.id}" has no version ${requested}; the live version is ${live.version}`);
 }
 
 /** A personal link's response id is derived from its token, so the link can only ever create one response. */
