@@ -54,7 +54,7 @@ const Id = z
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, "-" and "_" only');
 const idParam = z.object({ id: z.string().min(1).max(64) });
-const StateOut = SurveyState.openapi('SurveyState');
+const StateOut = SurveyState;
 const LiveSurvey = surveyDoc('The definition of one published version, plus `version`, `status` and `state` (its lifecycle)');
 const DraftOut = z.object({ state: StateOut, draft: surveyDoc('The draft definition') }).openapi('SurveyDraft');
 

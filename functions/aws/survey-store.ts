@@ -80,7 +80,7 @@ export function dynamoSurveyPartitions(client: DynamoDBDocumentClient, tableName
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: { ':pk': surveyPartition(id), ':from': versionKey(Math.max(1, fromVersion)), ':to': LAST_VERSION_KEY },
-        ...(projection ? { ProjectionExpression: projection, ExpressionAttributeNames: { '#v': 'version', '#p': 'publishedAt' } } : {}),
+        ...(projection ? { ProjectionExpression: projection, ExpressionAttributeNames: projectionNames(projection) } : {}),
         ScanIndexForward: false,
         Limit: MAX_SURVEY_VERSIONS,
         ConsistentRead: true,
@@ -241,6 +241,12 @@ export function dynamoSurveyPartitions(client: DynamoDBDocumentClient, tableName
       if (!(await write(versionPut(survey, version, at), stateWrite, draftPut))) throw new Error(`survey "${survey.id}" changed while it was being seeded; try again`);
     },
   };
+}
+
+/** DynamoDB refuses names an expression does not use: only those of the projection. */
+function projectionNames(projection: string): Record<string, string> {
+  const all: Record<string, string> = { '#v': 'version', '#p': 'publishedAt' };
+  return Object.fromEntries(Object.entries(all).filter(([placeholder]) => projection.includes(placeholder)));
 }
 
 function stripVersion(version: SurveyVersion): Survey {
