@@ -78,10 +78,58 @@ export interface CatalogStore {
   version(): Promise<number>;
   putOrganisation(organisation: Organisation): Promise<void>;
   putUnits(units: OrgUnit[]): Promise<void>;
+  /**
+   * Seeding (demo, tests): saves `survey` as its draft and publishes it as the next version at once, marked as possibly
+   * having responses (seeders write responses directly). Authoring goes through `surveyAuthoring` instead.
+   */
   putSurvey(survey: Survey): Promise<void>;
+  /** The survey partitions by key, for the authoring use cases (functions/authoring/surveys.ts). */
+  surveyAuthoring: SurveyStore;
   putRule(rule: AlertRule): Promise<void>;
   deleteRule(id: string): Promise<boolean>;
   putManagers(unitId: string, managers: Manager[]): Promise<void>;
+}
+
+/** A survey's lifecycle as stored, with the revision its next change must name (optimistic concurrency). */
+export interface StoredSurveyState {
+  state: SurveyState;
+  /** Raised by every change of the state item; a write naming an older one is refused. */
+  revision: number;
+  /** The first version number of this survey: a survey created again under a deleted one's id numbers on after it. */
+  firstVersion: number;
+}
+
+export interface PublishedVersion {
+  version: number;
+  publishedAt: string;
+}
+
+/** Most versions one survey may have: each publish is checked against all of them, read in one bounded query. */
+export const MAX_SURVEY_VERSIONS = 100;
+
+/**
+ * The survey partitions of the catalog, by key. Every write raises the catalog version stamp in the same transaction,
+ * so the next request anywhere sees it. `false` means the write's condition failed (id taken, survey gone, or its
+ * state changed since `revision`): nothing was written.
+ */
+export interface SurveyStore {
+  state(surveyId: string): Promise<StoredSurveyState | undefined>;
+  draft(surveyId: string): Promise<Survey | undefined>;
+  /** Creates the state (status draft) and the draft, unless a survey with the id exists. */
+  create(draft: Survey, at: string): Promise<boolean>;
+  saveDraft(draft: Survey, at: string, revision: number): Promise<boolean>;
+  /** Published versions from `fromVersion` on, newest first, at most MAX_SURVEY_VERSIONS (definitions included). */
+  versions(surveyId: string, fromVersion: number): Promise<(SurveyVersion & PublishedVersion)[]>;
+  /** The same list without the definitions (cheap to read). */
+  versionList(surveyId: string, fromVersion: number): Promise<PublishedVersion[]>;
+  /** Writes version `state.liveVersion` (only if absent) with `definition`, and the new state carrying it as live. */
+  publish(definition: Survey, state: SurveyState, revision: number): Promise<boolean>;
+  /** Replaces the state (close, reopen, schedule); the live definition stays. */
+  putState(state: SurveyState, revision: number): Promise<boolean>;
+  /** Removes the survey from the catalog (state and draft) unless it may have responses; versions stay as history. */
+  delete(surveyId: string, revision: number): Promise<boolean>;
+  /** Records, before a first response is stored, that the survey may have responses; false when there is no survey. */
+  markResponded(surveyId: string): Promise<boolean>;
 }
 
 export interface TicketQuery {

@@ -3,7 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import type { AggregateStore, CatalogStore, Clock, ResponseStore } from '../ports.ts';
+import { SetupRequiredError, type AggregateStore, type CatalogStore, type Clock, type ResponseStore } from '../ports.ts';
 import { requireAdmin, type AdminEnv, type AuthConfig } from './auth.ts';
 import { registerLoopRoutes, type LoopDeps } from './loop-routes.ts';
 import { captureResponse } from './capture.ts';
@@ -15,8 +15,9 @@ import { renderApiReference } from './docs.ts';
 import { errorBody, validationError, zodIssues } from './errors.ts';
 import { readMetrics, readUnitMetrics } from './read-metrics.ts';
 import * as schema from './schemas.ts';
+import { registerSurveyRoutes, registerSurveySchemaRoute, type SurveyRoutesDeps } from './survey-routes.ts';
 
-export interface ApiDeps extends LoopDeps {
+export interface ApiDeps extends LoopDeps, SurveyRoutesDeps {
   catalog: CatalogStore;
   responses: ResponseStore;
   aggregates: AggregateStore;
@@ -51,6 +52,8 @@ export function createApi(deps: ApiDeps) {
   );
 
   app.onError((error, c) => {
+    // An empty catalog: say what to create first (every route that needs the organisation ends up here).
+    if (error instanceof SetupRequiredError) return c.json(errorBody('setup_required', error.message), 409);
     if (error instanceof HTTPException) {
       const status = error.status;
       const code = status === 415 ? 'unsupported_media_type' : status === 400 ? 'invalid_body' : 'http_error';
@@ -67,6 +70,8 @@ export function createApi(deps: ApiDeps) {
   registerRespondentRoutes(app, deps);
 
   // ---- admin API (bearer token locally, Cognito JWT in AWS) ----
+  // Public: the survey format for editors (registered before the admin guard so it needs no token).
+  registerSurveySchemaRoute(app);
   app.use('/api/v1/*', requireAdmin(deps.auth));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
@@ -74,19 +79,13 @@ export function createApi(deps: ApiDeps) {
     const body = c.req.valid('json');
     const result = await captureResponse({ ...body, channel: 'api' }, deps);
     if (result.kind === 'invalid') return c.json(validationError(result.issues), 400);
+    if (result.kind === 'closed') return c.json(errorBody('survey_closed', closedMessage(result.surveyId, result.reason), [{ path: 'surveyId', message: result.reason }]), 409);
     if (result.kind === 'duplicate')
       return c.json({ ...errorBody('already_submitted', 'A response was already submitted with this token; it was not changed.'), id: result.id }, 409);
     return c.json({ id: result.id }, 201);
   });
 
-  app.openapi(schema.listSurveys, async (c) => c.json({ surveys: (await deps.catalog.load()).surveys }, 200));
-
-  app.openapi(schema.getSurvey, async (c) => {
-    const { id } = c.req.valid('param');
-    const survey = (await deps.catalog.load()).surveys.find((s) => s.id === id);
-    if (!survey) return c.json(errorBody('not_found', `No survey "${id}".`, [{ path: 'id', message: 'unknown survey' }]), 404);
-    return c.json(survey, 200);
-  });
+  registerSurveyRoutes(app, deps);
 
   app.openapi(schema.listUnits, async (c) => {
     const catalog = await deps.catalog.load();
@@ -125,3 +124,9 @@ export function createApi(deps: ApiDeps) {
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+function closedMessage(surveyId: string, reason: 'closed' | 'notYetOpen' | 'ended'): string {
+  if (reason === 'notYetOpen') return `Survey "${surveyId}" is not open yet; it takes answers from its opensAt.`;
+  if (reason === 'ended') return `Survey "${surveyId}" has ended (past its closesAt); it takes no more answers.`;
+  return `Survey "${surveyId}" is closed; it takes no answers until it is reopened.`;
+}

@@ -41,6 +41,22 @@ export const ResponseEnvelope = z
   .strict();
 export type ResponseEnvelope = z.infer<typeof ResponseEnvelope>;
 
+/** A survey version number, as the API takes it (ResponseInput.surveyVersion). */
+export const SurveyVersionNumber = z.number().int().min(1).max(999_999);
+/** The survey form's hidden field naming the version the page showed. */
+export const FORM_SURVEY_VERSION = 'v';
+
+/**
+ * The version a survey form says it showed: a whole number in the `v` field, or undefined (validate against the live
+ * version) when it is absent or not one — the answers must then meet the live version, so nothing unchecked gets in.
+ */
+export function surveyVersionFromForm(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 6) return undefined;
+  for (const ch of value) if (ch < '0' || ch > '9') return undefined;
+  const parsed = SurveyVersionNumber.safeParse(Number(value));
+  return parsed.success ? parsed.data : undefined;
+}
+
 /**
  * The survey form's names for the envelope's link fields: short, because they ride in printed QR codes and SMS links
  * (`/s/hotel-stay?unit=sh-bund&tp=checkout&t=…&lang=zh`). The form never carries `respondent`.

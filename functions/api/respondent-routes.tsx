@@ -9,7 +9,7 @@ import { OrgTree } from '../domain/org.ts';
 import { LOCALES, localize, type Locale, type Survey, type SurveyState, type SurveyVersion } from '../domain/survey.ts';
 import { SetupRequiredError, type Catalog, type CatalogStore, type Clock, type ResponseStore } from '../ports.ts';
 import type { AdminEnv } from './auth.ts';
-import { captureResponse, isResponseId } from './capture.ts';
+import { captureResponse, closedReason, isResponseId } from './capture.ts';
 import { envelopeFromForm, FORM_FIELD } from './envelope.ts';
 import { readForm, textField, type FormBody } from './form-body.ts';
 import { sameOriginForms, type FormOriginPolicy } from './form-origin.ts';
@@ -245,13 +245,12 @@ function brandFor(catalog: Catalog, locale: Locale): PageBrand {
 
 const titleOf = (survey: Survey, locale: Locale) => localize(survey.title, locale, survey.defaultLocale);
 
-/** Whether a survey takes answers now: closed by hand, or outside its opensAt–closesAt window. */
+/** Whether a survey takes answers now (the same rule capture applies): closed by hand, or outside its opensAt–closesAt window. */
 function availability(state: SurveyState | undefined, now: Date): { open: true } | { open: false; message: 'closed' } | { open: false; message: 'notYetOpen'; opensAt: string } {
-  if (!state) return { open: true };
-  if (state.status === 'closed') return { open: false, message: 'closed' };
-  if (state.closesAt && now.getTime() >= Date.parse(state.closesAt)) return { open: false, message: 'closed' };
-  if (state.opensAt && now.getTime() < Date.parse(state.opensAt)) return { open: false, message: 'notYetOpen', opensAt: state.opensAt };
-  return { open: true };
+  const reason = state ? closedReason(state, now) : null;
+  if (!reason) return { open: true };
+  if (reason === 'notYetOpen' && state?.opensAt) return { open: false, message: 'notYetOpen', opensAt: state.opensAt };
+  return { open: false, message: 'closed' };
 }
 
 /** An instant as a respondent reads it: date, time and zone, in the organisation's time zone and the page's language. */

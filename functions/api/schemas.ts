@@ -1,10 +1,10 @@
 // Route contracts of the admin API: zod schemas that validate requests and generate the OpenAPI document.
 import { createRoute, z } from '@hono/zod-openapi';
 import { FIRST_DAY, GRANULARITIES, isReportingDay, LAST_DAY } from '../domain/periods.ts';
-import { LOCALES, Survey } from '../domain/survey.ts';
+import { LOCALES } from '../domain/survey.ts';
 import { OrgUnit, Organisation } from '../domain/org.ts';
 import { MAX_TEXT_LENGTH } from '../domain/answers.ts';
-import { ResponseEnvelope } from './envelope.ts';
+import { ResponseEnvelope, SurveyVersionNumber } from './envelope.ts';
 import { ErrorBody } from './errors.ts';
 
 const security = [{ bearer: [] }];
@@ -23,6 +23,10 @@ const AnswerValue = z.union([z.number(), z.string().max(MAX_TEXT_LENGTH * 4), z.
 
 // The envelope (survey, unit, touchpoint, locale, token, respondent) is the survey form's schema too.
 export const ResponseInput = ResponseEnvelope.extend({
+  surveyVersion: SurveyVersionNumber.optional().openapi({
+    description: 'The survey version the respondent saw; default the live one. An older version is accepted for 24 h after the next one was published.',
+    example: 2,
+  }),
   answers: z.record(z.string().max(64), AnswerValue).openapi({ example: { nps: 9, checkin: 4, comment: 'Great stay' } }),
 })
   .strict()
@@ -38,29 +42,11 @@ export const postResponse = createRoute({
   responses: {
     201: json(z.object({ id: z.string() }).openapi('Created'), 'Stored'),
     ...errors,
-    409: json(ErrorBody, 'This token already answered; `id` is the stored response'),
+    409: json(ErrorBody, 'already_submitted: this token already answered (`id` is the stored response); survey_closed: the survey takes no answers now; setup_required: no organisation yet'),
   },
 });
 
-// The domain schema itself documents the survey shape (the domain does not depend on the OpenAPI extension).
-const SurveyOut = Survey;
-
-export const listSurveys = createRoute({
-  method: 'get',
-  path: '/api/v1/surveys',
-  summary: 'List survey definitions',
-  security,
-  responses: { 200: json(z.object({ surveys: z.array(SurveyOut) }), 'Surveys'), 401: errors[401] },
-});
-
-export const getSurvey = createRoute({
-  method: 'get',
-  path: '/api/v1/surveys/{id}',
-  summary: 'One survey definition',
-  security,
-  request: { params: z.object({ id: z.string().min(1).max(64) }) },
-  responses: { 200: json(SurveyOut, 'The survey'), 401: errors[401], 404: json(ErrorBody, 'No such survey') },
-});
+// The survey routes (definitions, versions, lifecycle) live in survey-routes.ts.
 
 export const listUnits = createRoute({
   method: 'get',

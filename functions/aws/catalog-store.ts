@@ -11,14 +11,17 @@ import { queryAll, transactWrite } from './dynamodb.ts';
 import { AlertRule } from '../domain/alert-rules.ts';
 import { Manager } from '../domain/tickets.ts';
 import { Organisation, OrgUnit } from '../domain/org.ts';
-import { Survey } from '../domain/survey.ts';
+import type { SurveyVersion } from '../domain/survey.ts';
 import { SetupRequiredError, type Catalog, type CatalogStore } from '../ports.ts';
+import { dynamoSurveyPartitions, SURVEY_STATES, surveysFromItems } from './survey-store.ts';
 
 const ORG = 'ORG';
-const SURVEY = 'SURVEY';
+const SURVEY = SURVEY_STATES;
 const RULE = 'RULE';
 /** The version stamp: one item beside the settings, `version` counting catalog writes. */
 const VERSION_KEY = { pk: ORG, sk: 'VERSION' };
+/** Survey versions one cachedCatalog keeps in memory (least recently used dropped first). */
+export const MAX_CACHED_VERSIONS = 500;
 /** A full read that keeps racing writers is returned after this many tries, labelled with the older version. */
 const MAX_LOAD_ATTEMPTS = 3;
 
@@ -42,13 +45,12 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
    * false when the change's own condition failed (two writes at once conflict on the stamp and are retried).
    */
   const writeAndBump = async (change: TransactItem): Promise<boolean> => !(await transactWrite(client, [change, bump]));
+  const surveyParts = dynamoSurveyPartitions(client, tableName, bump);
 
   return {
     version: readVersion,
-    async surveyVersion(surveyId, version) {
-      const result = await client.send(new GetCommand({ TableName: tableName, Key: { pk: SURVEY, sk: surveyId }, ConsistentRead: true }));
-      return result.Item && version === 1 ? { ...Survey.parse(result.Item.value), version: 1 } : undefined;
-    },
+    surveyVersion: surveyParts.surveyVersion,
+    surveyAuthoring: surveyParts.authoring,
     async load() {
       // Read the stamp before and after the partitions: equal stamps mean no write landed in between, so the items are
       // exactly that version. If one did, read again (bounded); the content then holds at least the earlier stamp.
@@ -62,14 +64,12 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
         }
         const settings = orgItems.find((i) => i.sk === 'SETTINGS');
         if (!settings) throw new SetupRequiredError();
-        // Until survey versions land every stored survey is its own version 1, live.
-        const surveys = surveyItems.map((i) => ({ ...Survey.parse(i.value), version: 1 }));
-        const updatedAt = new Date(0).toISOString();
+        const { surveys, surveyStates } = surveysFromItems(surveyItems);
         return {
           organisation: Organisation.parse(settings.value),
           units: orgItems.filter((i) => String(i.sk).startsWith('UNIT#')).map((i) => OrgUnit.parse(i.value)),
           surveys,
-          surveyStates: Object.fromEntries(surveys.map((s) => [s.id, { id: s.id, status: 'live' as const, liveVersion: 1, updatedAt }])),
+          surveyStates,
           rules: ruleItems.map((i) => AlertRule.parse(i.value)),
           managers: Object.fromEntries(
             orgItems.filter((i) => String(i.sk).startsWith('MGR#')).map((i) => [String(i.sk).slice(4), Manager.array().parse(i.value)]),
@@ -93,9 +93,7 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
       }
       await client.send(new UpdateCommand(bump.Update));
     },
-    async putSurvey(survey) {
-      await writeAndBump({ Put: { TableName: tableName, Item: { pk: SURVEY, sk: survey.id, value: survey } } });
-    },
+    putSurvey: (survey) => surveyParts.putSurvey(survey, new Date().toISOString()),
     async putRule(rule) {
       await writeAndBump({ Put: { TableName: tableName, Item: { pk: RULE, sk: rule.id, value: rule } } });
     },
@@ -141,6 +139,9 @@ export function cachedCatalog(store: CatalogStore): CatalogStore {
     return catalog;
   };
 
+  // Published versions never change, so they are kept for good; the bound keeps a long-lived function's memory flat.
+  const versions = new Map<string, SurveyVersion>();
+
   return {
     async load() {
       // "Differs", not "is newer": a table restored from a backup moves the stamp back, and must be reloaded too.
@@ -149,7 +150,24 @@ export function cachedCatalog(store: CatalogStore): CatalogStore {
       return reload(version);
     },
     version: () => store.version(),
-    surveyVersion: (id, version) => store.surveyVersion(id, version),
+    async surveyVersion(id, version) {
+      const key = `${id}\u0000${version}`;
+      const held = versions.get(key);
+      if (held) {
+        // Least recently used goes first: re-inserting moves this one to the end.
+        versions.delete(key);
+        versions.set(key, held);
+        return held;
+      }
+      const read = await store.surveyVersion(id, version);
+      // A miss is not kept: the version may be published a moment later.
+      if (read) {
+        versions.set(key, read);
+        if (versions.size > MAX_CACHED_VERSIONS) versions.delete(versions.keys().next().value as string);
+      }
+      return read;
+    },
+    surveyAuthoring: store.surveyAuthoring,
     putOrganisation: (o) => store.putOrganisation(o),
     putUnits: (u) => store.putUnits(u),
     putSurvey: (s) => store.putSurvey(s),

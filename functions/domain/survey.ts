@@ -133,6 +133,8 @@ export const SurveyState = z.object({
   /** Optional schedule (ISO instants): before opensAt and after closesAt the survey takes no answers. */
   opensAt: z.iso.datetime().optional(),
   closesAt: z.iso.datetime().optional(),
+  /** Set before the first response is stored (and on seeded surveys): such a survey can be closed, never deleted. */
+  hasResponses: z.boolean().optional(),
   updatedAt: z.iso.datetime(),
 });
 export type SurveyState = z.infer<typeof SurveyState>;

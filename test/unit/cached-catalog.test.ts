@@ -1,16 +1,34 @@
 // The catalog cache's freshness rules with an in-memory catalog store: when it reloads, and which reload it keeps.
 import { describe, expect, it } from 'vitest';
-import { cachedCatalog } from '../../functions/aws/catalog-store.ts';
+import { cachedCatalog, MAX_CACHED_VERSIONS } from '../../functions/aws/catalog-store.ts';
 import { demoManagers, demoOrganisation, demoRules, demoSurveys, demoUnits } from '../../functions/local/demo.ts';
-import type { Catalog, CatalogStore } from '../../functions/ports.ts';
+import type { Catalog, CatalogStore, SurveyStore } from '../../functions/ports.ts';
+
+/** The cache hands authoring straight to the store; these tests never author. */
+const noAuthoring = new Proxy({} as SurveyStore, {
+  get: (_target, name) => () => Promise.reject(new Error(`not used here: ${String(name)}`)),
+});
 
 /** A catalog store in memory whose stamp the test moves, and whose full loads the test can hold back. */
 function memoryStore() {
-  const state = { version: 1, loads: 0, hold: undefined as Promise<void> | undefined };
-  const snapshot = (): Catalog => ({ organisation: demoOrganisation, units: demoUnits, surveys: demoSurveys, surveyStates: {}, rules: demoRules, managers: demoManagers, version: state.version });
+  const state = { version: 1, loads: 0, versionReads: 0, hold: undefined as Promise<void> | undefined };
+  const snapshot = (): Catalog => ({
+    organisation: demoOrganisation,
+    units: demoUnits,
+    surveys: demoSurveys.map((s) => ({ ...s, version: 1 })),
+    surveyStates: {},
+    rules: demoRules,
+    managers: demoManagers,
+    version: state.version,
+  });
   const store: CatalogStore = {
     version: async () => state.version,
-    surveyVersion: async () => undefined,
+    // Every survey id has versions 1–1000 here; anything else is unknown.
+    async surveyVersion(id, version) {
+      state.versionReads++;
+      return version <= 1000 ? { ...demoSurveys[0]!, id, version } : undefined;
+    },
+    surveyAuthoring: noAuthoring,
     async load() {
       state.loads++;
       const catalog = snapshot();
@@ -60,6 +78,32 @@ describe('cachedCatalog', () => {
     const loads = state.loads;
     expect((await cache.load()).version).toBe(3);
     expect(state.loads).toBe(loads);
+  });
+
+  it('keeps published survey versions for good (they never change), bounded, and does not keep a miss', async () => {
+    const { store, state } = memoryStore();
+    const cache = cachedCatalog(store);
+    const first = await cache.surveyVersion('hotel-stay', 2);
+    expect(first?.version).toBe(2);
+    expect(await cache.surveyVersion('hotel-stay', 2)).toBe(first);
+    await cache.putRule(demoRules[0]!); // a catalog write does not drop immutable versions
+    expect(await cache.surveyVersion('hotel-stay', 2)).toBe(first);
+    expect(state.versionReads).toBe(1);
+
+    expect(await cache.surveyVersion('hotel-stay', 5000)).toBeUndefined();
+    expect(await cache.surveyVersion('hotel-stay', 5000)).toBeUndefined();
+    expect(state.versionReads).toBe(3);
+
+    // Fill past the bound: the least recently used goes first, a recently read one stays.
+    state.versionReads = 0;
+    for (let v = 1; v <= MAX_CACHED_VERSIONS; v++) {
+      await cache.surveyVersion('other', v);
+      if (v % 100 === 0) await cache.surveyVersion('hotel-stay', 2);
+    }
+    expect(state.versionReads).toBe(MAX_CACHED_VERSIONS);
+    expect(await cache.surveyVersion('hotel-stay', 2)).toBe(first);
+    await cache.surveyVersion('other', 1);
+    expect(state.versionReads).toBe(MAX_CACHED_VERSIONS + 1);
   });
 
   it('does not keep a failed load: the next call tries again', async () => {
