@@ -275,7 +275,7 @@ describe('closing and scheduling', () => {
     expect(closed.body.error).toMatchObject({ code: 'survey_closed', issues: [{ path: 'surveyId', message: 'closed' }] });
     const form = await app.request('/s/lobby', { method: 'POST', body: new URLSearchParams({ lang: 'en', unit: 'sh-bund', q_nps: '9' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(form.status).toBe(409);
-    expect(await form.text()).toContain('not taking answers');
+    expect(await form.text()).toContain('data-outcome="closed"');
 
     // Publishing while closed keeps it closed.
     await call('PUT', '/api/v1/surveys/lobby/draft', { ...lobbyV2, title: text('Lobby visit, spring') });
