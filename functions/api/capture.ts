@@ -40,7 +40,9 @@ export async function captureResponse(input: CaptureInput, deps: CaptureDeps): P
   if (!unitId || !org.get(unitId)) issues.push({ path: 'unitId', message: `unknown org unit "${input.unitId ?? ''}"` });
   const locale = input.locale ?? survey.defaultLocale;
   if (!survey.locales.includes(locale)) issues.push({ path: 'locale', message: `survey "${survey.id}" is offered in ${survey.locales.join(', ')}` });
-  const checked = checkAnswers(survey, input.answers);
+  // The display logic reads who answers where; the API is told about answers to hidden questions, the form drops them.
+  const context = { touchpoint: input.touchpoint, unitLineage: unitId ? org.lineage(unitId).map((u) => u.id) : [], locale };
+  const checked = checkAnswers(survey, input.answers, { context, hidden: input.channel === 'api' ? 'refuse' : 'drop' });
   if (!checked.ok) issues.push(...checked.issues);
   if (issues.length || !checked.ok || !unitId) return { kind: 'invalid', issues };
 
