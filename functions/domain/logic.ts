@@ -14,7 +14,7 @@
 // - Groups: `all` needs every condition, `any` at least one. Nesting is bounded by MAX_CONDITION_DEPTH; a deeper tree
 //   (which validation never lets through) throws rather than being given a silent meaning.
 import type { Answers, AnswerValue } from './answers.ts';
-import { type Condition, isGroup, MAX_CONDITION_DEPTH, type NpsCategory } from './logic-schema.ts';
+import { type Condition, isGroup, MAX_CONDITION_DEPTH, type NpsCategory, type ScoreOp } from './logic-schema.ts';
 import type { Locale, Question, Survey } from './survey.ts';
 
 export interface LogicContext {
@@ -107,7 +107,7 @@ function evaluateAt(condition: Condition, answers: Answers, context: LogicContex
     case 'score': {
       const value = answerOf(answers, condition.questionId);
       if (typeof value !== 'number' || !Number.isFinite(value)) return false;
-      return compare(value, condition.op, condition.value);
+      return compareScore(value, condition.op, condition.value);
     }
     case 'choice': {
       const value = answerOf(answers, condition.questionId);
@@ -143,7 +143,8 @@ function enter(depth: number): number {
   return depth + 1;
 }
 
-function compare(answer: number, op: 'lte' | 'lt' | 'gte' | 'gt' | 'eq', value: number): boolean {
+/** Whether a numeric answer satisfies a score comparison. */
+export function compareScore(answer: number, op: ScoreOp, value: number): boolean {
   switch (op) {
     case 'lte':
       return answer <= value;
