@@ -243,8 +243,10 @@ function checkLogic(survey: Pick<Survey, 'questions' | 'pages' | 'endIf' | 'loca
   }
 
   const checkTree = (root: Condition, rootPath: Path, owner: Question | null) => {
+    // depth: the groups and "not"s above this condition (the schema bounds it already; this keeps the walk bounded alone).
     const visit = (condition: Condition, path: Path, depth: number): void => {
-      if (depth > MAX_CONDITION_DEPTH) return issue(path, `conditions nest too deep: at most ${MAX_CONDITION_DEPTH} levels of groups and "not"`);
+      if ((isGroup(condition) || condition.kind === 'not') && depth + 1 > MAX_CONDITION_DEPTH)
+        return issue(path, `conditions nest too deep: at most ${MAX_CONDITION_DEPTH} levels of groups and "not"`);
       if (isGroup(condition)) return condition.conditions.forEach((c, k) => visit(c, [...path, 'conditions', k], depth + 1));
       if (condition.kind === 'not') return visit(condition.condition, [...path, 'condition'], depth + 1);
       if (condition.kind === 'context') {
@@ -275,7 +277,7 @@ function checkLogic(survey: Pick<Survey, 'questions' | 'pages' | 'endIf' | 'loca
       }
       checkFit(condition, target, path, user, issue);
     };
-    visit(root, rootPath, 1);
+    visit(root, rootPath, 0);
   };
 
   survey.questions.forEach((q, i) => {
@@ -366,7 +368,8 @@ function neverHolds(condition: Condition, known: Knowledge): string | null {
         if (!reason) return null;
         reasons.push(reason);
       }
-      return reasons.length === 1 ? reasons[0]! : `no condition of an "any" group can hold (${reasons.slice(0, 3).join('; ')})`;
+      const distinct = [...new Set(reasons)];
+      return distinct.length === 1 ? distinct[0]! : `no condition of an "any" group can hold (${distinct.slice(0, 3).join('; ')})`;
     }
     for (const c of condition.conditions) {
       const reason = neverHolds(c, known);
@@ -410,7 +413,8 @@ function contradiction(group: ConditionGroup, known: Knowledge): string | null {
     if (!question) return;
     present.add(question.id);
     const restrict = (mask: number) => scores.set(question.id, (scores.get(question.id) ?? allScores(question)) & mask);
-    if (c.kind === 'score' && scoreRange(question)) restrict(scoreMask(question, c.op, c.value));
+    // A comparison the scale can never meet is refused on its own (checkFit), not counted again as a contradiction.
+    if (c.kind === 'score' && scoreRange(question) && scoreMask(question, c.op, c.value) !== 0) restrict(scoreMask(question, c.op, c.value));
     if (c.kind === 'npsCategory' && question.type === 'nps') {
       let mask = 0;
       for (let v = 0; v <= 10; v++) if (c.in.includes(npsCategory(v)!)) mask |= 1 << v;
@@ -418,7 +422,7 @@ function contradiction(group: ConditionGroup, known: Knowledge): string | null {
     }
     if (c.kind === 'choice' && question.type === 'single') narrow(options, question.id, c.optionIds);
   };
-  collect(group, 1);
+  collect(group, 0);
   for (const [id, mask] of scores) if (mask === 0) return `its conditions on the score of "${id}" exclude each other`;
   for (const [id, chosen] of options) if (chosen.size === 0) return `"${id}" is a single choice, and no one option meets all its conditions`;
   for (const id of present) if (absent.has(id)) return `it needs "${id}" both answered and not answered`;
