@@ -58,7 +58,10 @@ const groupSchema = z
       return z.array(ConditionSchema).min(1).max(MAX_CONDITIONS_PER_GROUP);
     },
   })
-  .strict();
+  .strict()
+  // Named, so that generators that follow references (JSON Schema $defs, the OpenAPI document's components) can
+  // describe the recursion instead of expanding it for ever.
+  .meta({ id: 'ConditionGroup', description: 'Conditions joined by "all" or "any"; groups nest.' });
 
 // One discriminated union on `kind`, with the group as the member that may leave `kind` out: zod then picks the member
 // from the input and reports the member's own fields ("op", "value", …) instead of a bare "Invalid input" from a union
@@ -89,7 +92,7 @@ const ConditionSchema = z.discriminatedUnion(
           ? 'a condition must be an object'
           : undefined,
   },
-);
+).meta({ id: 'Condition', description: 'One condition: a leaf with a "kind", or a nested group.' });
 
 /**
  * Refuses trees nested deeper than MAX_CONDITION_DEPTH or larger than MAX_CONDITIONS_PER_TREE before zod walks them,

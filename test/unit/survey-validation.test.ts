@@ -263,7 +263,10 @@ describe('malformed conditions name the field, not "Invalid input"', () => {
 describe('the survey JSON Schema', () => {
   it('is generated from the zod schema, logic and pages included', () => {
     for (const io of ['output', 'input'] as const) {
-      const schema = JSON.stringify(z.toJSONSchema(Survey, { io }));
+      const generated = z.toJSONSchema(Survey, { io });
+      // The recursion is described by named definitions (the OpenAPI generator needs the same names to terminate).
+      expect(Object.keys(generated.$defs ?? {})).toEqual(expect.arrayContaining(['Condition', 'ConditionGroup']));
+      const schema = JSON.stringify(generated);
       for (const word of ['"showIf"', '"endIf"', '"pages"', '"npsCategory"', '"questionIds"', '"lte"', '"oneOf"']) expect(schema).toContain(word);
     }
   });
