@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import { checkAnswers, type FieldIssue } from '../domain/answers.ts';
-import { surveyFlow } from '../domain/logic.ts';
 import { OrgTree } from '../domain/org.ts';
 import type { Locale, SurveyState, SurveyVersion } from '../domain/survey.ts';
 import type { CatalogStore, Clock, ResponseStore, StoredResponse } from '../ports.ts';
@@ -56,14 +55,9 @@ export async function captureResponse(input: CaptureInput, deps: CaptureDeps): P
   if (!unitId || !org.get(unitId)) issues.push({ path: 'unitId', message: `unknown org unit "${input.unitId ?? ''}"` });
   const locale = input.locale ?? survey.defaultLocale;
   if (!survey.locales.includes(locale)) issues.push({ path: 'locale', message: `survey "${survey.id}" is offered in ${survey.locales.join(', ')}` });
-  // INTERIM until answers.ts takes the logic context: only the questions the logic shows are asked.
-  const flow = surveyFlow(survey, input.answers as StoredResponse['answers'], {
-    touchpoint: input.touchpoint,
-    unitLineage: unitId ? org.lineage(unitId).map((u) => u.id) : [],
-    locale,
-  });
-  const shown = flow.pages.flatMap((page) => page.shown);
-  const checked = checkAnswers({ ...survey, questions: shown }, input.answers);
+  // The display logic reads who answers where; the API is told about answers to hidden questions, the form drops them.
+  const context = { touchpoint: input.touchpoint, unitLineage: unitId ? org.lineage(unitId).map((u) => u.id) : [], locale };
+  const checked = checkAnswers(survey, input.answers, { context, hidden: input.channel === 'api' ? 'refuse' : 'drop' });
   if (!checked.ok) issues.push(...checked.issues);
   if (issues.length || !checked.ok || !unitId) return { kind: 'invalid', issues };
 

@@ -3,7 +3,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { checkAnswers, type AnswerCheck, type Answers, type FieldIssue } from '../domain/answers.ts';
+import { checkAnswers, type Answers, type FieldIssue } from '../domain/answers.ts';
 import { surveyFlow, type LogicContext } from '../domain/logic.ts';
 import { OrgTree } from '../domain/org.ts';
 import { LOCALES, localize, type Locale, type Survey, type SurveyState, type SurveyVersion } from '../domain/survey.ts';
@@ -33,8 +33,6 @@ export interface RespondentDeps {
 const NOT_SET_UP = 503;
 const SURVEY_CLOSED = 409;
 
-/** checkAnswers as the logic-aware contract has it (helper "logic"); until it lands answers.ts ignores the options. */
-const checkWithLogic = checkAnswers as (survey: Survey, raw: Record<string, unknown>, options: { context: LogicContext; hidden: 'refuse' | 'drop' }) => AnswerCheck;
 
 type Setting =
   | { kind: 'setup'; locale: Locale }
@@ -96,7 +94,7 @@ export function registerRespondentRoutes(app: OpenAPIHono<AdminEnv>, deps: Respo
 
     // This page's shown questions, checked as the whole response will be: required only when shown.
     const here = new Set((flow.pages[at]?.shown ?? []).map((q) => `answers.${q.id}`));
-    const checked = checkWithLogic(survey, posted, { context: respondent.context, hidden: 'drop' });
+    const checked = checkAnswers(survey, posted, { context: respondent.context, hidden: 'drop' });
     const pageIssues = checked.ok ? [] : checked.issues.filter((i) => here.has(i.path));
     if (pageIssues.length) return page(c, setting, surveyPage(ready, respondent, hidden, flow, at, answers, pageIssues), 400);
 

@@ -1,4 +1,5 @@
 // Checks a respondent's answers against the survey they answer; every problem is reported with the field it concerns.
+import { type LogicContext, surveyFlow } from './logic.ts';
 import type { Question, Survey } from './survey.ts';
 import { scoreRange } from './survey.ts';
 
@@ -15,8 +16,22 @@ export const MAX_TEXT_LENGTH = 5000;
 
 export type AnswerCheck = { ok: true; answers: Answers } | { ok: false; issues: FieldIssue[] };
 
-/** Validates answers and returns them normalised (trimmed text, empty answers dropped). */
-export function checkAnswers(survey: Survey, raw: Record<string, unknown>): AnswerCheck {
+export interface CheckAnswersOptions {
+  /** Who answers where: the display logic reads it (touchpoint, unit subtree, locale). */
+  context: LogicContext;
+  /**
+   * What to do with an answer to a question the logic hides: 'refuse' names it as an issue (the JSON API, where a
+   * client should know), 'drop' leaves it out silently (the form, which may post fields of questions hidden since).
+   */
+  hidden: 'refuse' | 'drop';
+}
+
+/**
+ * Validates answers and returns them normalised (trimmed text, empty answers dropped). Only the questions the survey's
+ * logic shows for these answers and this context count (surveyFlow): a required question is required only when shown,
+ * and questions hidden by showIf or after an end rule never have an answer in the result.
+ */
+export function checkAnswers(survey: Survey, raw: Record<string, unknown>, options: CheckAnswersOptions): AnswerCheck {
   const issues: FieldIssue[] = [];
   const answers: Answers = {};
   const byId = new Map(survey.questions.map((q) => [q.id, q]));
@@ -24,18 +39,39 @@ export function checkAnswers(survey: Survey, raw: Record<string, unknown>): Answ
   for (const questionId of Object.keys(raw)) {
     if (!byId.has(questionId)) issues.push({ path: `answers.${questionId}`, message: `unknown question "${questionId}" in survey "${survey.id}"` });
   }
+  // Each answer on its own first; the logic then reads only the well-formed ones.
+  const wellFormed: Answers = {};
+  const malformed = new Map<string, string>();
+  for (const question of survey.questions) {
+    const value = own(raw, question.id);
+    if (isEmpty(value)) continue;
+    const checked = checkOne(question, value);
+    if (typeof checked === 'string') malformed.set(question.id, checked);
+    else wellFormed[question.id] = checked.value;
+  }
+  const flow = surveyFlow(survey, wellFormed, options.context);
+  const shown = new Set(flow.pages.flatMap((page) => page.shown.map((q) => q.id)));
+
   for (const question of survey.questions) {
     const path = `answers.${question.id}`;
-    const value = raw[question.id];
-    if (isEmpty(value)) {
-      if (question.required) issues.push({ path, message: 'an answer is required' });
+    const given = !isEmpty(own(raw, question.id));
+    if (!shown.has(question.id)) {
+      if (given && options.hidden === 'refuse') {
+        issues.push({ path, message: `hidden by the survey's logic for these answers and this context, so it takes no answer; leave it out` });
+      }
       continue;
     }
-    const checked = checkOne(question, value);
-    if (typeof checked === 'string') issues.push({ path, message: checked });
-    else answers[question.id] = checked.value;
+    const problem = malformed.get(question.id);
+    if (problem) issues.push({ path, message: problem });
+    else if (Object.hasOwn(wellFormed, question.id)) answers[question.id] = wellFormed[question.id]!;
+    else if (question.required) issues.push({ path, message: 'an answer is required' });
   }
   return issues.length ? { ok: false, issues } : { ok: true, answers };
+}
+
+/** Own properties only: a question id such as "constructor" must not read Object.prototype. */
+function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function isEmpty(value: unknown): boolean {

@@ -1,6 +1,7 @@
 // The survey model: an indicator tree (overall → journey stages → detail items) and the questions that measure it.
 import { z } from 'zod';
-import { ConditionGroup } from './logic-schema.ts';
+import { compareScore, npsCategory } from './logic.ts';
+import { type Condition, ConditionGroup, isGroup, MAX_CONDITION_DEPTH, type ScoreOp } from './logic-schema.ts';
 
 export const LOCALES = ['zh', 'en', 'ru'] as const;
 export const Locale = z.enum(LOCALES);
@@ -112,6 +113,7 @@ export const Survey = z
         });
       }
     });
+    checkLogic(survey, issue);
   });
 export type Survey = z.infer<typeof Survey>;
 export type SurveyInput = z.input<typeof Survey>;
@@ -189,4 +191,243 @@ export function scoreRange(question: Question): { min: number; max: number } | n
     default:
       return null;
   }
+}
+
+type Path = (string | number)[];
+type AddIssue = (path: Path, message: string) => void;
+
+const TYPE_NAMES: Record<QuestionType, string> = {
+  nps: 'an NPS',
+  csat: 'a CSAT',
+  ces: 'a CES',
+  rating: 'a rating',
+  single: 'a single-choice',
+  multi: 'a multiple-choice',
+  text: 'an open-text',
+};
+
+/**
+ * Pages and display logic. Logic reads only questions that come before (in page order, or question order without
+ * pages) and, with pages, only questions on EARLIER pages: the form is served page by page without JavaScript, so a
+ * condition on the same page could not be applied before the page is sent. The end rule may read any question (it is
+ * checked after each page with the answers so far). Each condition must fit the question it reads, and a question
+ * whose condition can provably never hold is refused rather than silently never shown.
+ */
+function checkLogic(survey: Pick<Survey, 'questions' | 'pages' | 'endIf' | 'locales'>, issue: AddIssue): void {
+  const byId = new Map<string, Question>();
+  for (const q of survey.questions) if (!byId.has(q.id)) byId.set(q.id, q);
+
+  // Order of questions as respondents meet them, and the page of each.
+  const position = new Map<string, number>();
+  const pageOf = new Map<string, number>();
+  if (survey.pages) {
+    const pageIds = new Set<string>();
+    survey.pages.forEach((page, i) => {
+      if (pageIds.has(page.id)) issue(['pages', i, 'id'], `duplicate page "${page.id}"`);
+      pageIds.add(page.id);
+      page.questionIds.forEach((id, j) => {
+        const path = ['pages', i, 'questionIds', j];
+        if (!byId.has(id)) return issue(path, `unknown question "${id}"`);
+        const placed = pageOf.get(id);
+        if (placed !== undefined) {
+          const where = placed === i ? 'is listed twice on this page' : `is already on page "${survey.pages![placed]!.id}"`;
+          return issue(path, `question "${id}" ${where}; a question is on exactly one page`);
+        }
+        pageOf.set(id, i);
+        position.set(id, position.size);
+      });
+    });
+    survey.questions.forEach((q, i) => {
+      if (!pageOf.has(q.id)) issue(['questions', i, 'id'], `question "${q.id}" is on no page; every question must be on exactly one page`);
+    });
+  } else {
+    for (const q of survey.questions) if (!position.has(q.id)) position.set(q.id, position.size);
+  }
+
+  const checkTree = (root: Condition, rootPath: Path, owner: Question | null) => {
+    // depth: the groups and "not"s above this condition (the schema bounds it already; this keeps the walk bounded alone).
+    const visit = (condition: Condition, path: Path, depth: number): void => {
+      if ((isGroup(condition) || condition.kind === 'not') && depth + 1 > MAX_CONDITION_DEPTH)
+        return issue(path, `conditions nest too deep: at most ${MAX_CONDITION_DEPTH} levels of groups and "not"`);
+      if (isGroup(condition)) return condition.conditions.forEach((c, k) => visit(c, [...path, 'conditions', k], depth + 1));
+      if (condition.kind === 'not') return visit(condition.condition, [...path, 'condition'], depth + 1);
+      if (condition.kind === 'context') {
+        if (condition.field === 'locale')
+          condition.in.forEach((value, k) => {
+            if (!(survey.locales as string[]).includes(value))
+              issue([...path, 'in', k], `"${value}" is not one of the survey's locales (${survey.locales.join(', ')})`);
+          });
+        return;
+      }
+      const target = byId.get(condition.questionId);
+      const at = [...path, 'questionId'];
+      const user = owner ? `the logic of "${owner.id}"` : 'the end rule';
+      if (!target) return issue(at, `question "${condition.questionId}" is used by ${user} but is not in the survey`);
+      if (owner) {
+        if (target.id === owner.id) return issue(at, `the logic of "${owner.id}" cannot read its own answer`);
+        const from = position.get(owner.id);
+        const to = position.get(target.id);
+        if (from !== undefined && to !== undefined) {
+          if (to > from) return issue(at, `question "${target.id}" comes after "${owner.id}"; logic may only read earlier questions`);
+          const page = pageOf.get(owner.id);
+          if (page !== undefined && page === pageOf.get(target.id))
+            return issue(
+              at,
+              `question "${target.id}" is on the same page as "${owner.id}"; logic may only read questions on earlier pages, because the form is sent page by page`,
+            );
+        }
+      }
+      checkFit(condition, target, path, user, issue);
+    };
+    visit(root, rootPath, 0);
+  };
+
+  survey.questions.forEach((q, i) => {
+    if (q.showIf) checkTree(q.showIf, ['questions', i, 'showIf'], q);
+  });
+  if (survey.endIf) checkTree(survey.endIf, ['endIf'], null);
+
+  // Questions that can never be shown, in respondent order so that a question depending on one of them is caught too.
+  const neverShown = new Set<string>();
+  const indexOf = new Map(survey.questions.map((q, i) => [q, i]));
+  const ordered = [...position.keys()].map((id) => byId.get(id)!);
+  for (const q of ordered) {
+    if (!q.showIf) continue;
+    const reason = neverHolds(q.showIf, { byId, neverShown, locales: survey.locales });
+    if (reason) {
+      neverShown.add(q.id);
+      issue(['questions', indexOf.get(q)!, 'showIf'], `"${q.id}" can never be shown: ${reason}`);
+    }
+  }
+}
+
+type QuestionCondition = Extract<Condition, { questionId: string }>;
+
+/** A condition must fit the question it reads: the right kind of question, options it has, values its scale can take. */
+function checkFit(condition: QuestionCondition, target: Question, path: Path, user: string, issue: AddIssue): void {
+  const range = scoreRange(target);
+  switch (condition.kind) {
+    case 'score':
+      if (!range)
+        return issue([...path, 'questionId'], `question "${target.id}" is ${TYPE_NAMES[target.type]} question; a score condition needs an NPS, CSAT, CES or rating question`);
+      if (scoreMask(target, condition.op, condition.value) === 0)
+        issue(
+          [...path, 'value'],
+          `"${condition.op} ${condition.value}" can never hold: "${target.id}" is answered with whole numbers from ${range.min} to ${range.max}`,
+        );
+      return;
+    case 'npsCategory':
+      if (target.type !== 'nps')
+        issue([...path, 'questionId'], `question "${target.id}" is ${TYPE_NAMES[target.type]} question; an NPS category needs an NPS question`);
+      return;
+    case 'choice':
+      if (target.type !== 'single' && target.type !== 'multi')
+        return issue([...path, 'questionId'], `question "${target.id}" is ${TYPE_NAMES[target.type]} question; a choice condition needs a single- or multiple-choice question`);
+      condition.optionIds.forEach((optionId, k) => {
+        if (!target.options.some((o) => o.id === optionId))
+          issue([...path, 'optionIds', k], `option "${optionId}" of question "${target.id}" is used by ${user} but is not one of its options`);
+      });
+      return;
+    case 'answered':
+      return;
+  }
+}
+
+/** The answers (as bits 0…10) of a scored question that satisfy a score comparison; 0 when none can. */
+function scoreMask(question: Question, op: ScoreOp, value: number): number {
+  const range = scoreRange(question);
+  let mask = 0;
+  if (range) for (let v = range.min; v <= range.max; v++) if (compareScore(v, op, value)) mask |= 1 << v;
+  return mask;
+}
+
+function allScores(question: Question): number {
+  const range = scoreRange(question);
+  let mask = 0;
+  if (range) for (let v = range.min; v <= range.max; v++) mask |= 1 << v;
+  return mask;
+}
+
+interface Knowledge {
+  byId: Map<string, Question>;
+  neverShown: Set<string>;
+  locales: readonly Locale[];
+}
+
+/**
+ * A reason why a condition can never hold, or null when it might. Sound rather than complete: it only claims
+ * "never" for a condition on a question that can never be shown, an `any` group whose every member never holds, and
+ * an `all` group whose members contradict each other (score bounds or NPS categories on one question, two options of
+ * one single choice, answered and not answered, exclusive touchpoints or locales). A condition already refused as
+ * malformed (unknown question, wrong type, value off the scale) is not counted again here.
+ */
+function neverHolds(condition: Condition, known: Knowledge): string | null {
+  if (isGroup(condition)) {
+    if (condition.match === 'any') {
+      const reasons: string[] = [];
+      for (const c of condition.conditions) {
+        const reason = neverHolds(c, known);
+        if (!reason) return null;
+        reasons.push(reason);
+      }
+      const distinct = [...new Set(reasons)];
+      return distinct.length === 1 ? distinct[0]! : `no condition of an "any" group can hold (${distinct.slice(0, 3).join('; ')})`;
+    }
+    for (const c of condition.conditions) {
+      const reason = neverHolds(c, known);
+      if (reason) return reason;
+    }
+    return contradiction(condition, known);
+  }
+  if (condition.kind === 'not' || condition.kind === 'context') return null;
+  if (known.neverShown.has(condition.questionId)) return `it depends on "${condition.questionId}", which can never be shown`;
+  return null;
+}
+
+/** Whether the members of an `all` group (nested `all` groups included) exclude each other. */
+function contradiction(group: ConditionGroup, known: Knowledge): string | null {
+  const scores = new Map<string, number>();
+  const options = new Map<string, Set<string>>();
+  const present = new Set<string>();
+  const absent = new Set<string>();
+  const contexts = new Map<'touchpoint' | 'locale', Set<string>>();
+  const narrow = <K>(map: Map<K, Set<string>>, key: K, values: readonly string[]) => {
+    const before = map.get(key);
+    map.set(key, new Set(before ? values.filter((v) => before.has(v)) : values));
+  };
+  const collect = (c: Condition, depth: number): void => {
+    if (depth > MAX_CONDITION_DEPTH) return;
+    if (isGroup(c)) {
+      if (c.match === 'all' || c.conditions.length === 1) c.conditions.forEach((inner) => collect(inner, depth + 1));
+      return;
+    }
+    if (c.kind === 'not') {
+      if (c.condition.kind === 'answered') absent.add(c.condition.questionId);
+      return;
+    }
+    if (c.kind === 'context') {
+      // A locale the survey is not offered in is refused on its own; the others narrow what the group allows.
+      const values = c.field === 'locale' ? c.in.filter((v) => (known.locales as readonly string[]).includes(v)) : c.in;
+      if (c.field !== 'unitId' && values.length) narrow(contexts, c.field, values);
+      return;
+    }
+    const question = known.byId.get(c.questionId);
+    if (!question) return;
+    present.add(question.id);
+    const restrict = (mask: number) => scores.set(question.id, (scores.get(question.id) ?? allScores(question)) & mask);
+    // A comparison the scale can never meet is refused on its own (checkFit), not counted again as a contradiction.
+    if (c.kind === 'score' && scoreRange(question) && scoreMask(question, c.op, c.value) !== 0) restrict(scoreMask(question, c.op, c.value));
+    if (c.kind === 'npsCategory' && question.type === 'nps') {
+      let mask = 0;
+      for (let v = 0; v <= 10; v++) if (c.in.includes(npsCategory(v)!)) mask |= 1 << v;
+      restrict(mask);
+    }
+    if (c.kind === 'choice' && question.type === 'single') narrow(options, question.id, c.optionIds);
+  };
+  collect(group, 0);
+  for (const [id, mask] of scores) if (mask === 0) return `its conditions on the score of "${id}" exclude each other`;
+  for (const [id, chosen] of options) if (chosen.size === 0) return `"${id}" is a single choice, and no one option meets all its conditions`;
+  for (const id of present) if (absent.has(id)) return `it needs "${id}" both answered and not answered`;
+  for (const [field, values] of contexts) if (values.size === 0) return `its ${field} conditions exclude each other`;
+  return null;
 }

@@ -80,13 +80,14 @@ describe('survey schema', () => {
 
 describe('answer validation', () => {
   const survey = Survey.parse(base);
+  const opts = { context: { unitLineage: ['hq'], locale: 'en' as const }, hidden: 'refuse' as const };
 
   it('accepts valid answers and drops empty optional ones', () => {
-    expect(checkAnswers(survey, { nps: 10, channel: '' })).toEqual({ ok: true, answers: { nps: 10 } });
+    expect(checkAnswers(survey, { nps: 10, channel: '' }, opts)).toEqual({ ok: true, answers: { nps: 10 } });
   });
 
   it('names every bad field', () => {
-    const result = checkAnswers(survey, { nps: 11, channel: 'fax', extra: 1 });
+    const result = checkAnswers(survey, { nps: 11, channel: 'fax', extra: 1 }, opts);
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.issues.map((i) => i.path).sort()).toEqual(['answers.channel', 'answers.extra', 'answers.nps']);
@@ -95,9 +96,9 @@ describe('answer validation', () => {
   });
 
   it('requires required answers and whole numbers', () => {
-    const missing = checkAnswers(survey, {});
+    const missing = checkAnswers(survey, {}, opts);
     expect(missing.ok ? [] : missing.issues).toEqual([{ path: 'answers.nps', message: 'an answer is required' }]);
-    const fraction = checkAnswers(survey, { nps: 7.5 });
+    const fraction = checkAnswers(survey, { nps: 7.5 }, opts);
     expect(fraction.ok ? '' : fraction.issues[0]?.message).toMatch(/whole number/);
   });
 
@@ -106,8 +107,8 @@ describe('answer validation', () => {
       ...base,
       questions: [...base.questions, { id: 'why', type: 'text', nodeId: 'overall', label: { en: 'Why?', ru: 'Почему?' } }],
     });
-    expect(checkAnswers(textSurvey, { nps: 5, why: '脏'.repeat(5000) }).ok).toBe(true);
-    const tooLong = checkAnswers(textSurvey, { nps: 5, why: 'x'.repeat(5001) });
+    expect(checkAnswers(textSurvey, { nps: 5, why: '脏'.repeat(5000) }, opts).ok).toBe(true);
+    const tooLong = checkAnswers(textSurvey, { nps: 5, why: 'x'.repeat(5001) }, opts);
     expect(tooLong.ok ? '' : tooLong.issues[0]?.path).toBe('answers.why');
   });
 });
