@@ -315,7 +315,8 @@ describe('capture enforces the logic with the response context', () => {
   };
   function deps() {
     const stored: StoredResponse[] = [];
-    const catalog: Partial<Catalog> = { units, surveys: [version], surveyStates: {}, rules: [], managers: {}, version: 1 };
+    const liveState = { id: version.id, status: 'live' as const, liveVersion: version.version, updatedAt: '2026-01-01T00:00:00.000Z', hasResponses: true };
+    const catalog: Partial<Catalog> = { units, surveys: [version], surveyStates: { [version.id]: liveState }, rules: [], managers: {}, version: 1 };
     const catalogStore = { load: async () => catalog as Catalog, surveyVersion: async () => version, version: async () => 1 } as unknown as CatalogStore;
     const responses = {
       putIfAbsent: async (r: StoredResponse) => {
