@@ -1,20 +1,18 @@
 // The catalog on DynamoDB: organisation settings, org units, survey definitions and alert rules, read together, with a
 // version stamp that every write raises so a cache can tell, with one small read, whether it is still current.
 import {
-  BatchWriteCommand,
   GetCommand,
-  UpdateCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { queryAll, transactWrite } from './dynamodb.ts';
 import { AlertRule } from '../domain/alert-rules.ts';
 import { Manager } from '../domain/tickets.ts';
-import { Organisation, OrgUnit } from '../domain/org.ts';
+import { dynamoOrgStore, ORG_PK } from './org-store.ts';
 import { Survey } from '../domain/survey.ts';
 import { SetupRequiredError, type Catalog, type CatalogStore } from '../ports.ts';
 
-const ORG = 'ORG';
+const ORG = ORG_PK;
 const SURVEY = 'SURVEY';
 const RULE = 'RULE';
 /** The version stamp: one item beside the settings, `version` counting catalog writes. */
@@ -42,6 +40,8 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
    * false when the change's own condition failed (two writes at once conflict on the stamp and are retried).
    */
   const writeAndBump = async (change: TransactItem): Promise<boolean> => !(await transactWrite(client, [change, bump]));
+  // Settings and the unit tree (a chunked snapshot behind one pointer item) live in org-store.ts.
+  const org = dynamoOrgStore(client, tableName, bump);
 
   return {
     version: readVersion,
@@ -60,14 +60,15 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
           before = after;
           continue;
         }
-        const settings = orgItems.find((i) => i.sk === 'SETTINGS');
-        if (!settings) throw new SetupRequiredError();
+        const organisation = org.organisationFrom(orgItems);
+        if (!organisation) throw new SetupRequiredError();
+        const units = await org.unitsFrom(orgItems);
         // Until survey versions land every stored survey is its own version 1, live.
         const surveys = surveyItems.map((i) => ({ ...Survey.parse(i.value), version: 1 }));
         const updatedAt = new Date(0).toISOString();
         return {
-          organisation: Organisation.parse(settings.value),
-          units: orgItems.filter((i) => String(i.sk).startsWith('UNIT#')).map((i) => OrgUnit.parse(i.value)),
+          organisation,
+          units,
           surveys,
           surveyStates: Object.fromEntries(surveys.map((s) => [s.id, { id: s.id, status: 'live' as const, liveVersion: 1, updatedAt }])),
           rules: ruleItems.map((i) => AlertRule.parse(i.value)),
@@ -78,21 +79,11 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
         };
       }
     },
-    async putOrganisation(organisation) {
-      await writeAndBump({ Put: { TableName: tableName, Item: { pk: ORG, sk: 'SETTINGS', value: organisation } } });
-    },
-    async putUnits(units) {
-      // Hundreds of units do not fit one transaction (100 items): write them in batches, then raise the stamp once.
-      for (let i = 0; i < units.length; i += 25) {
-        const requests = units.slice(i, i + 25).map((unit) => ({ PutRequest: { Item: { pk: ORG, sk: `UNIT#${unit.id}`, value: unit } } }));
-        let pending: typeof requests | undefined = requests;
-        while (pending && pending.length) {
-          const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-          pending = result.UnprocessedItems?.[tableName] as typeof requests | undefined;
-        }
-      }
-      await client.send(new UpdateCommand(bump.Update));
-    },
+    organisation: () => org.organisation(),
+    putOrganisation: (organisation) => org.putOrganisation(organisation),
+    unitTree: () => org.unitTree(),
+    replaceUnitTree: (units, expectedRevision) => org.replaceUnitTree(units, expectedRevision),
+    putUnits: (units) => org.putUnits(units),
     async putSurvey(survey) {
       await writeAndBump({ Put: { TableName: tableName, Item: { pk: SURVEY, sk: survey.id, value: survey } } });
     },
@@ -150,6 +141,10 @@ export function cachedCatalog(store: CatalogStore): CatalogStore {
     },
     version: () => store.version(),
     surveyVersion: (id, version) => store.surveyVersion(id, version),
+    // Authoring reads the org fresh (a conditional write needs the current revision), so these pass straight through.
+    organisation: () => store.organisation(),
+    unitTree: () => store.unitTree(),
+    replaceUnitTree: (units, expectedRevision) => store.replaceUnitTree(units, expectedRevision),
     putOrganisation: (o) => store.putOrganisation(o),
     putUnits: (u) => store.putUnits(u),
     putSurvey: (s) => store.putSurvey(s),
