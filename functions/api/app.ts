@@ -1,13 +1,15 @@
 // The HTTP API as one hono app: respondent pages, response capture and the admin API, the same in Lambda and locally.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Context } from 'hono';
 import { localize, Locale } from '../domain/survey.ts';
-import type { AggregateStore, CatalogStore, Clock, ResponseStore } from '../ports.ts';
+import { SetupRequiredError, type AggregateStore, type CatalogStore, type Clock, type ResponseStore } from '../ports.ts';
 import { requireAdmin, type AdminEnv, type AuthConfig } from './auth.ts';
 import { registerLoopRoutes, type LoopDeps } from './loop-routes.ts';
+import { ORG_IMPORT_PATH, registerOrgRoutes } from './org-routes.ts';
 import { captureResponse, isResponseId } from './capture.ts';
 import { contentSecurity } from './content-security.ts';
 import { readForm, textField } from './form-body.ts';
@@ -49,13 +51,18 @@ export function createApi(deps: ApiDeps) {
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(
     '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody('body_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`, [{ path: '(body)', message: 'too large' }]), 400),
-    }),
+    // The org CSV import has a larger limit of its own (org-routes.ts).
+    except(
+      ORG_IMPORT_PATH,
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: (c) => c.json(errorBody('body_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`, [{ path: '(body)', message: 'too large' }]), 400),
+      }),
+    ),
   );
 
   app.onError((error, c) => {
+    if (error instanceof SetupRequiredError) return c.json({ error: { code: 'setup_required', message: error.message, issues: [] } }, 409);
     if (error instanceof HTTPException) {
       const status = error.status;
       const code = status === 415 ? 'unsupported_media_type' : status === 400 ? 'invalid_body' : 'http_error';
@@ -182,11 +189,6 @@ export function createApi(deps: ApiDeps) {
     return c.json(survey, 200);
   });
 
-  app.openapi(schema.listUnits, async (c) => {
-    const catalog = await deps.catalog.load();
-    return c.json({ organisation: catalog.organisation, units: catalog.units }, 200);
-  });
-
   app.openapi(schema.getMetrics, async (c) => {
     const result = await readMetrics(c.req.valid('query'), deps);
     if (result.kind === 'invalid') return c.json(validationError(result.issues), 400);
@@ -201,6 +203,7 @@ export function createApi(deps: ApiDeps) {
   });
 
   registerLoopRoutes(app, deps);
+  registerOrgRoutes(app, deps);
 
   // ---- API description ----
   const documentConfig = {

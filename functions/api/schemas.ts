@@ -2,7 +2,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { FIRST_DAY, GRANULARITIES, isReportingDay, LAST_DAY } from '../domain/periods.ts';
 import { LOCALES, Survey } from '../domain/survey.ts';
-import { OrgUnit, Organisation } from '../domain/org.ts';
 import { MAX_TEXT_LENGTH } from '../domain/answers.ts';
 import { ResponseEnvelope } from './envelope.ts';
 import { ErrorBody } from './errors.ts';
@@ -60,17 +59,6 @@ export const getSurvey = createRoute({
   security,
   request: { params: z.object({ id: z.string().min(1).max(64) }) },
   responses: { 200: json(SurveyOut, 'The survey'), 401: errors[401], 404: json(ErrorBody, 'No such survey') },
-});
-
-export const listUnits = createRoute({
-  method: 'get',
-  path: '/api/v1/org/units',
-  summary: 'The organisation and its unit tree (HQ → regions → stores)',
-  security,
-  responses: {
-    200: json(z.object({ organisation: Organisation, units: z.array(OrgUnit) }).openapi('OrgTree'), 'The org tree'),
-    401: errors[401],
-  },
 });
 
 const ScoreSummary = z.object({
