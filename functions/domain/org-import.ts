@@ -283,7 +283,13 @@ export function planImport(csv: string, options: { locales: readonly Locale[]; c
   const entries: { unit: OrgUnit; at: CsvRecord }[] = [];
   for (const record of rows) {
     if (record.fields.length === 1 && record.fields[0]!.trim() === '' && header.length > 1) continue; // a blank line
-    const at = (column: string, message: string) => report({ row: record.row, line: record.line, column, message });
+    // One error per cell: the first reason is the one to fix.
+    const reported = new Set<string>();
+    const at = (column: string, message: string) => {
+      if (reported.has(column)) return;
+      reported.add(column);
+      report({ row: record.row, line: record.line, column, message });
+    };
     if (record.fields.length !== header.length) {
       const missing = header[record.fields.length];
       if (record.fields.length < header.length) at(missing ?? 'id', `the row has ${record.fields.length} cells and the header ${header.length}: "${missing}" and any after it are missing`);
