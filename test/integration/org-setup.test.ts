@@ -31,7 +31,7 @@ const send = async (path: string, method: string, body: unknown) => {
   const res = await request(path, { method, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Json };
 };
-const importCsv = async (csv: string | Uint8Array, query = '', contentType = 'text/csv; charset=utf-8') => {
+const importCsv = async (csv: string | Uint8Array<ArrayBuffer>, query = '', contentType = 'text/csv; charset=utf-8') => {
   const res = await system.app.request(`/api/v1/org/units/import${query}`, { method: 'POST', headers: adminHeaders({ 'content-type': contentType }), body: csv });
   return { status: res.status, body: (await res.json()) as Json };
 };
