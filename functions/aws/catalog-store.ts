@@ -7,7 +7,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { queryAll, transactWrite } from './dynamodb.ts';
 import { AlertRule } from '../domain/alert-rules.ts';
-import { Manager } from '../domain/tickets.ts';
 import { dynamoOrgStore, ORG_PK } from './org-store.ts';
 import { Survey } from '../domain/survey.ts';
 import { SetupRequiredError, type Catalog, type CatalogStore } from '../ports.ts';
@@ -72,9 +71,7 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
           surveys,
           surveyStates: Object.fromEntries(surveys.map((s) => [s.id, { id: s.id, status: 'live' as const, liveVersion: 1, updatedAt }])),
           rules: ruleItems.map((i) => AlertRule.parse(i.value)),
-          managers: Object.fromEntries(
-            orgItems.filter((i) => String(i.sk).startsWith('MGR#')).map((i) => [String(i.sk).slice(4), Manager.array().parse(i.value)]),
-          ),
+          managers: org.managersFrom(orgItems),
           version: before,
         };
       }
@@ -94,9 +91,7 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
       // An unknown rule: nothing deleted and the stamp left alone.
       return writeAndBump({ Delete: { TableName: tableName, Key: { pk: RULE, sk: id }, ConditionExpression: 'attribute_exists(pk)' } });
     },
-    async putManagers(unitId, managers) {
-      await writeAndBump({ Put: { TableName: tableName, Item: { pk: ORG, sk: `MGR#${unitId}`, value: managers } } });
-    },
+    putManagers: (unitId, managers) => org.putManagers(unitId, managers),
   };
 }
 

@@ -6,12 +6,17 @@
 //   pk ORG          sk SETTINGS              { value: Organisation }
 //   pk ORG          sk UNITS                 the pointer { generation, chunks, count, previous }
 //   pk UNITS#<gen>  sk C#0000 … C#nnnn       { units: JSON text of ≤ 1,000 units, ≤ 300 KB }
+//   pk ORG          sk MGRS#000 … MGRS#127   manager lists in 128 buckets by a hash of the unit id:
+//                                            { lists: { <unitId>: JSON text of Manager[] } }, one list set per update
 //   pk ORG          sk UNIT#<id>             legacy one-item-per-unit layout: read while no pointer exists, removed
 //                                            after the first snapshot is written
+//   pk ORG          sk MGR#<unitId>          legacy one-item-per-list layout: read under the buckets, removed when
+//                                            that unit's list is next saved
 import { BatchWriteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { queryAll, transactWrite } from './dynamodb.ts';
 import { Organisation, OrgUnit } from '../domain/org.ts';
+import { Manager } from '../domain/tickets.ts';
 import type { OrgUnitTree } from '../ports.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -25,6 +30,22 @@ const MAX_CHUNK_UNITS = 1000;
 const MAX_CHUNK_BYTES = 300 * 1024;
 /** Lost races on the pointer that putUnits (an unconditional replace) retries before it gives up. */
 const MAX_REPLACE_ATTEMPTS = 5;
+
+/**
+ * Manager lists share this many bucket items: a load reads 128 items instead of one per unit, and saving one list is
+ * still a single-item update that cannot lose a concurrent save of another unit's list. Fixed for good: changing it
+ * would move every list.
+ */
+const MANAGER_BUCKETS = 128;
+const LEGACY_MANAGERS_PREFIX = 'MGR#';
+const MANAGERS_PREFIX = 'MGRS#';
+
+/** FNV-1a: a stable, cheap spread of unit ids over the buckets. */
+function managerBucketSk(unitId: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < unitId.length; i++) hash = Math.imul(hash ^ unitId.charCodeAt(i), 0x01000193) >>> 0;
+  return `${MANAGERS_PREFIX}${String(hash % MANAGER_BUCKETS).padStart(3, '0')}`;
+}
 
 const chunkPk = (generation: string) => `UNITS#${generation}`;
 const chunkSk = (index: number) => `C#${String(index).padStart(4, '0')}`;
@@ -145,7 +166,49 @@ export function dynamoOrgStore(client: DynamoDBDocumentClient, tableName: string
     return true;
   }
 
+  /** Saves one unit's managers into its bucket (created on first use) and drops its legacy item, raising the stamp. */
+  async function putManagers(unitId: string, managers: readonly Manager[]): Promise<void> {
+    const bucket = { pk: ORG_PK, sk: managerBucketSk(unitId) };
+    const dropLegacy: TransactItem = { Delete: { TableName: tableName, Key: { pk: ORG_PK, sk: `${LEGACY_MANAGERS_PREFIX}${unitId}` } } };
+    const list = JSON.stringify(managers);
+    for (let attempt = 1; ; attempt++) {
+      const updated = await transactWrite(client, [
+        {
+          Update: {
+            TableName: tableName,
+            Key: bucket,
+            UpdateExpression: 'SET #lists.#unit = :list',
+            ConditionExpression: 'attribute_exists(#lists)',
+            ExpressionAttributeNames: { '#lists': 'lists', '#unit': unitId },
+            ExpressionAttributeValues: { ':list': list },
+          },
+        },
+        dropLegacy,
+        bump,
+      ]);
+      if (!updated) return;
+      // The bucket does not exist yet: create it with this list, unless another save just did (then update it).
+      const created = await transactWrite(client, [{ Put: { TableName: tableName, Item: { ...bucket, lists: { [unitId]: list } }, ConditionExpression: 'attribute_not_exists(pk)' } }, dropLegacy, bump]);
+      if (!created) return;
+      if (attempt >= MAX_REPLACE_ATTEMPTS) throw new Error(`the managers of "${unitId}" could not be saved`);
+    }
+  }
+
   return {
+    /** Manager lists for load(): legacy items first, bucketed lists (always newer) over them. */
+    managersFrom(orgItems: readonly Record<string, unknown>[]): Record<string, Manager[]> {
+      const managers: Record<string, Manager[]> = {};
+      for (const item of orgItems) {
+        const sk = String(item.sk);
+        if (sk.startsWith(LEGACY_MANAGERS_PREFIX) && !sk.startsWith(MANAGERS_PREFIX)) managers[sk.slice(LEGACY_MANAGERS_PREFIX.length)] = Manager.array().parse(item.value);
+      }
+      for (const item of orgItems) {
+        if (!String(item.sk).startsWith(MANAGERS_PREFIX)) continue;
+        for (const [unitId, list] of Object.entries((item.lists ?? {}) as Record<string, string>)) managers[unitId] = Manager.array().parse(JSON.parse(list));
+      }
+      return managers;
+    },
+    putManagers,
     /** The units of the catalog for load(): from the pointer among the org partition's items, or the legacy items. */
     async unitsFrom(orgItems: readonly Record<string, unknown>[]): Promise<OrgUnit[]> {
       const pointer = pointerOf(orgItems.find((i) => i.sk === POINTER_KEY.sk));
