@@ -1,8 +1,11 @@
 // Setting up an organisation from an empty catalog through the API, on DynamoDB Local: settings, a rejected and an
 // accepted CSV import, a dry run, a re-import that renames, moves and archives, and single-unit moves and archives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoCatalogStore } from '../../functions/aws/catalog-store.ts';
-import { demoSurveys } from '../../functions/local/demo.ts';
+import { documentClient } from '../../functions/aws/dynamodb.ts';
+import { useLocalTables } from '../support/dynamo.ts';
+import { demoManagers, demoOrganisation, demoSurveys, demoUnits } from '../../functions/local/demo.ts';
 import type { OrgUnit } from '../../functions/domain/org.ts';
 import { adminHeaders, hotelAnswers, setupSystem } from '../support/system.ts';
 
@@ -285,5 +288,49 @@ describe('the tree snapshot in the store', () => {
     await store.putUnits(current);
     expect(await store.version()).toBe(version + 1);
     expect((await store.unitTree()).units).toEqual(current);
+  });
+});
+
+describe('the API description', () => {
+  it('documents the organisation and org-unit routes, the import as text/csv', async () => {
+    const doc = (await (await system.app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/organisation', '/api/v1/org/units', '/api/v1/org/units/{id}', '/api/v1/org/units/import']));
+    expect(Object.keys(doc.paths['/api/v1/organisation']!)).toEqual(expect.arrayContaining(['get', 'put']));
+    expect(Object.keys(doc.paths['/api/v1/org/units/{id}']!)).toEqual(expect.arrayContaining(['put', 'delete']));
+    expect(Object.keys(doc.paths['/api/v1/org/units/import']!.post!.requestBody!.content)).toEqual(['text/csv']);
+  });
+});
+
+describe('data written in the earlier layouts (one item per unit, one per manager list)', () => {
+  it('is read as before, and moves to the snapshot and the buckets on the next write, every list kept', async () => {
+    const { endpoint, names } = await useLocalTables('org-legacy');
+    const doc = documentClient(endpoint);
+    const store = dynamoCatalogStore(doc, names.catalog);
+    await store.putOrganisation(demoOrganisation);
+    for (const unit of demoUnits) await doc.send(new PutCommand({ TableName: names.catalog, Item: { pk: 'ORG', sk: `UNIT#${unit.id}`, value: unit } }));
+    for (const [unitId, list] of Object.entries(demoManagers)) await doc.send(new PutCommand({ TableName: names.catalog, Item: { pk: 'ORG', sk: `MGR#${unitId}`, value: list } }));
+
+    // The old layout reads in key order.
+    const sorted = (list: readonly OrgUnit[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
+    const before = await store.load();
+    expect(sorted(before.units)).toEqual(sorted(demoUnits));
+    expect(before.managers).toEqual(demoManagers);
+    const legacyTree = await store.unitTree();
+    expect(legacyTree.revision).toBeNull();
+    expect(sorted(legacyTree.units)).toEqual(sorted(demoUnits));
+
+    // Two lists saved at once (maybe into one bucket) both stay; each replaces its unit's old item.
+    const changed = { name: '王经理', email: 'wang@example.com', phone: '+8613800138111', locale: 'zh' as const };
+    await Promise.all([store.putManagers('hq', [changed]), store.putManagers('sh-bund', [])]);
+    const renamed = demoUnits.map((u) => (u.id === 'east' ? { ...u, name: { ...u.name, en: 'East China' } } : u));
+    expect(await store.replaceUnitTree(renamed, null)).toBe(true);
+
+    const after = await store.load();
+    expect(after.units).toEqual(renamed);
+    expect(after.managers).toEqual({ ...demoManagers, hq: [changed], 'sh-bund': [] });
+    const left = await doc.send(new QueryCommand({ TableName: names.catalog, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ORG' } }));
+    const keys = (left.Items ?? []).map((i) => String(i.sk));
+    expect(keys.filter((k) => k.startsWith('UNIT#'))).toEqual([]);
+    expect(keys.filter((k) => k.startsWith('MGR#')).sort()).toEqual(Object.keys(demoManagers).filter((id) => id !== 'hq' && id !== 'sh-bund').map((id) => `MGR#${id}`).sort());
   });
 });
