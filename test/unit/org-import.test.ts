@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkTree, MAX_REPORTED_ERRORS, parseCsv, planImport, type ImportError } from '../../functions/domain/org-import.ts';
 import { MAX_TREE_DEPTH, Organisation, OrganisationInput, OrgTree, type OrgUnit } from '../../functions/domain/org.ts';
 import { chunkUnits } from '../../functions/aws/org-store.ts';
+import { archiveUnit, importUnits, saveUnit } from '../../functions/authoring/org-units.ts';
 
 const HEADER = 'id,parentId,kind,name_zh,name_en,name_ru';
 const all = ['zh', 'en', 'ru'] as const;
@@ -257,5 +258,62 @@ describe('organisation settings', () => {
 
   it('stored settings parse without the strict check, with all three locales by default', () => {
     expect(Organisation.parse({ name: base.name, timeZone: 'UTC', defaultLocale: 'en' }).locales).toEqual(['zh', 'en', 'ru']);
+  });
+});
+
+describe('the org-unit use cases over an in-memory catalog', () => {
+  const org = OrganisationInput.parse({ name: { en: 'Acme' }, timeZone: 'UTC', locales: ['en'], defaultLocale: 'en' });
+  /** A catalog whose tree write loses the race `lose` times (another writer got in first) before it lands. */
+  function memoryCatalog(units: OrgUnit[], lose = 0) {
+    const state = { units, revision: 'r0', writes: 0, attempts: 0 };
+    const catalog = {
+      organisation: async () => org,
+      unitTree: async () => ({ units: state.units, revision: state.revision }),
+      replaceUnitTree: async (next: OrgUnit[], expected: string | null) => {
+        state.attempts++;
+        if (state.attempts <= lose || expected !== state.revision) {
+          state.revision = `${state.revision}+`; // someone else wrote
+          return false;
+        }
+        state.units = next;
+        state.revision = `r${++state.writes}`;
+        return true;
+      },
+    };
+    return { state, deps: { catalog, hasHistory: async (id: string) => id === 'busy' } };
+  }
+  const tree: OrgUnit[] = [
+    { id: 'hq', parentId: null, kind: 'hq', name: { en: 'HQ' } },
+    { id: 'a', parentId: 'hq', kind: 'region', name: { en: 'A' } },
+    { id: 'busy', parentId: 'a', kind: 'store', name: { en: 'Busy' } },
+  ];
+
+  it('re-reads and retries a lost race, then answers conflict when it keeps losing', async () => {
+    const once = memoryCatalog(tree, 1);
+    const saved = await saveUnit('busy', { parentId: 'hq', kind: 'store', name: { en: 'Busy' } }, once.deps);
+    expect(saved).toMatchObject({ kind: 'saved', moved: true, rebuildRequired: true, message: expect.stringContaining('POST /api/v1/admin/rebuilds') });
+    expect(once.state.attempts).toBe(2);
+    const always = memoryCatalog(tree, 100);
+    expect((await saveUnit('busy', { parentId: 'hq', kind: 'store', name: { en: 'Busy' } }, always.deps)).kind).toBe('conflict');
+    expect(always.state.units).toBe(tree);
+  });
+
+  it('writes nothing for a PUT that changes nothing, nor for a dry run', async () => {
+    const { state, deps } = memoryCatalog(tree);
+    expect(await saveUnit('a', { parentId: 'hq', kind: 'region', name: { en: 'A' } }, deps)).toMatchObject({ kind: 'saved', created: false, renamed: false, moved: false });
+    const dry = await importUnits('id,parentId,kind,name_en\nhq,,hq,HQ\na,hq,region,A\nbusy,hq,store,Busy', { dryRun: true }, deps);
+    expect(dry).toMatchObject({ kind: 'imported', dryRun: true, moved: 1, rebuildRequired: true });
+    expect(state.attempts).toBe(0);
+  });
+
+  it('refuses to archive the root or a unit with active units under it, and archives a leaf once', async () => {
+    const { state, deps } = memoryCatalog(tree);
+    expect(await archiveUnit('hq', deps)).toMatchObject({ kind: 'conflict' });
+    expect(await archiveUnit('a', deps)).toMatchObject({ kind: 'conflict', message: expect.stringContaining('"busy"') });
+    expect(await archiveUnit('busy', deps)).toMatchObject({ kind: 'archived', alreadyArchived: false, unit: { archived: true } });
+    expect(await archiveUnit('busy', deps)).toMatchObject({ kind: 'archived', alreadyArchived: true });
+    expect(await archiveUnit('a', deps)).toMatchObject({ kind: 'archived' });
+    expect(await archiveUnit('nope', deps)).toEqual({ kind: 'not_found' });
+    expect(state.writes).toBe(2);
   });
 });
