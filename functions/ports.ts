@@ -69,7 +69,23 @@ export interface Catalog {
   version: number;
 }
 
-export interface CatalogStore {
+/** The stored unit tree with its revision, for a conditional replace (null: nothing written yet). */
+export interface OrgUnitTree {
+  units: OrgUnit[];
+  revision: string | null;
+}
+
+/** What setting up and changing the organisation needs beyond the catalog's read side; read fresh, never cached. */
+export interface OrgCatalog {
+  /** The organisation's settings; undefined on an empty catalog (load() throws SetupRequiredError instead). */
+  organisation(): Promise<Organisation | undefined>;
+  /** Every unit, archived ones included, read consistently together with the revision they make up. */
+  unitTree(): Promise<OrgUnitTree>;
+  /** Replaces the whole tree, atomically, if it is still at `expectedRevision`; false (nothing changed) on a lost race. */
+  replaceUnitTree(units: OrgUnit[], expectedRevision: string | null): Promise<boolean>;
+}
+
+export interface CatalogStore extends OrgCatalog {
   /** The catalog, consistent as of `version`; throws SetupRequiredError when there is no organisation yet. */
   load(): Promise<Catalog>;
   /** One published version of a survey (immutable, so it may be cached for good); undefined when there is none. */
@@ -77,6 +93,7 @@ export interface CatalogStore {
   /** The current catalog version stamp, read consistently (0 before the first write); cheap, one item. */
   version(): Promise<number>;
   putOrganisation(organisation: Organisation): Promise<void>;
+  /** Replaces the whole unit tree, whatever it is now (seeding; authoring uses replaceUnitTree). */
   putUnits(units: OrgUnit[]): Promise<void>;
   /**
    * Seeding (demo, tests): saves `survey` as its draft and publishes it as the next version at once, marked as possibly

@@ -1,11 +1,13 @@
 // The HTTP API as one hono app: respondent pages, response capture and the admin API, the same in Lambda and locally.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { SetupRequiredError, type AggregateStore, type CatalogStore, type Clock, type ResponseStore } from '../ports.ts';
 import { requireAdmin, type AdminEnv, type AuthConfig } from './auth.ts';
 import { registerLoopRoutes, type LoopDeps } from './loop-routes.ts';
+import { ORG_IMPORT_PATH, registerOrgRoutes } from './org-routes.ts';
 import { captureResponse } from './capture.ts';
 import { contentSecurity } from './content-security.ts';
 import type { FormOriginPolicy } from './form-origin.ts';
@@ -45,10 +47,14 @@ export function createApi(deps: ApiDeps) {
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(
     '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody('body_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`, [{ path: '(body)', message: 'too large' }]), 400),
-    }),
+    // The org CSV import has a larger limit of its own (org-routes.ts).
+    except(
+      ORG_IMPORT_PATH,
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: (c) => c.json(errorBody('body_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`, [{ path: '(body)', message: 'too large' }]), 400),
+      }),
+    ),
   );
 
   app.onError((error, c) => {
@@ -87,11 +93,6 @@ export function createApi(deps: ApiDeps) {
 
   registerSurveyRoutes(app, deps);
 
-  app.openapi(schema.listUnits, async (c) => {
-    const catalog = await deps.catalog.load();
-    return c.json({ organisation: catalog.organisation, units: catalog.units }, 200);
-  });
-
   app.openapi(schema.getMetrics, async (c) => {
     const result = await readMetrics(c.req.valid('query'), deps);
     if (result.kind === 'invalid') return c.json(validationError(result.issues), 400);
@@ -106,6 +107,7 @@ export function createApi(deps: ApiDeps) {
   });
 
   registerLoopRoutes(app, deps);
+  registerOrgRoutes(app, deps);
 
   // ---- API description ----
   const documentConfig = {

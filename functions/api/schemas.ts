@@ -2,7 +2,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { FIRST_DAY, GRANULARITIES, isReportingDay, LAST_DAY } from '../domain/periods.ts';
 import { LOCALES } from '../domain/survey.ts';
-import { OrgUnit, Organisation } from '../domain/org.ts';
 import { MAX_TEXT_LENGTH } from '../domain/answers.ts';
 import { ResponseEnvelope, SurveyVersionNumber } from './envelope.ts';
 import { ErrorBody } from './errors.ts';
@@ -47,17 +46,6 @@ export const postResponse = createRoute({
 });
 
 // The survey routes (definitions, versions, lifecycle) live in survey-routes.ts.
-
-export const listUnits = createRoute({
-  method: 'get',
-  path: '/api/v1/org/units',
-  summary: 'The organisation and its unit tree (HQ → regions → stores)',
-  security,
-  responses: {
-    200: json(z.object({ organisation: Organisation, units: z.array(OrgUnit) }).openapi('OrgTree'), 'The org tree'),
-    401: errors[401],
-  },
-});
 
 const ScoreSummary = z.object({
   count: z.number().int(),

@@ -1,21 +1,18 @@
 // The catalog on DynamoDB: organisation settings, org units, survey definitions and alert rules, read together, with a
 // version stamp that every write raises so a cache can tell, with one small read, whether it is still current.
 import {
-  BatchWriteCommand,
   GetCommand,
-  UpdateCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { queryAll, transactWrite } from './dynamodb.ts';
 import { AlertRule } from '../domain/alert-rules.ts';
-import { Manager } from '../domain/tickets.ts';
-import { Organisation, OrgUnit } from '../domain/org.ts';
+import { dynamoOrgStore, ORG_PK } from './org-store.ts';
 import type { SurveyVersion } from '../domain/survey.ts';
 import { SetupRequiredError, type Catalog, type CatalogStore } from '../ports.ts';
 import { dynamoSurveyPartitions, SURVEY_STATES, surveysFromItems } from './survey-store.ts';
 
-const ORG = 'ORG';
+const ORG = ORG_PK;
 const SURVEY = SURVEY_STATES;
 const RULE = 'RULE';
 /** The version stamp: one item beside the settings, `version` counting catalog writes. */
@@ -46,6 +43,8 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
    */
   const writeAndBump = async (change: TransactItem): Promise<boolean> => !(await transactWrite(client, [change, bump]));
   const surveyParts = dynamoSurveyPartitions(client, tableName, bump);
+  // Settings and the unit tree (a chunked snapshot behind one pointer item) live in org-store.ts.
+  const org = dynamoOrgStore(client, tableName, bump);
 
   return {
     version: readVersion,
@@ -62,37 +61,26 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
           before = after;
           continue;
         }
-        const settings = orgItems.find((i) => i.sk === 'SETTINGS');
-        if (!settings) throw new SetupRequiredError();
+        const organisation = org.organisationFrom(orgItems);
+        if (!organisation) throw new SetupRequiredError();
+        const units = await org.unitsFrom(orgItems);
         const { surveys, surveyStates } = surveysFromItems(surveyItems);
         return {
-          organisation: Organisation.parse(settings.value),
-          units: orgItems.filter((i) => String(i.sk).startsWith('UNIT#')).map((i) => OrgUnit.parse(i.value)),
+          organisation,
+          units,
           surveys,
           surveyStates,
           rules: ruleItems.map((i) => AlertRule.parse(i.value)),
-          managers: Object.fromEntries(
-            orgItems.filter((i) => String(i.sk).startsWith('MGR#')).map((i) => [String(i.sk).slice(4), Manager.array().parse(i.value)]),
-          ),
+          managers: org.managersFrom(orgItems),
           version: before,
         };
       }
     },
-    async putOrganisation(organisation) {
-      await writeAndBump({ Put: { TableName: tableName, Item: { pk: ORG, sk: 'SETTINGS', value: organisation } } });
-    },
-    async putUnits(units) {
-      // Hundreds of units do not fit one transaction (100 items): write them in batches, then raise the stamp once.
-      for (let i = 0; i < units.length; i += 25) {
-        const requests = units.slice(i, i + 25).map((unit) => ({ PutRequest: { Item: { pk: ORG, sk: `UNIT#${unit.id}`, value: unit } } }));
-        let pending: typeof requests | undefined = requests;
-        while (pending && pending.length) {
-          const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-          pending = result.UnprocessedItems?.[tableName] as typeof requests | undefined;
-        }
-      }
-      await client.send(new UpdateCommand(bump.Update));
-    },
+    organisation: () => org.organisation(),
+    putOrganisation: (organisation) => org.putOrganisation(organisation),
+    unitTree: () => org.unitTree(),
+    replaceUnitTree: (units, expectedRevision) => org.replaceUnitTree(units, expectedRevision),
+    putUnits: (units) => org.putUnits(units),
     putSurvey: (survey) => surveyParts.putSurvey(survey, new Date().toISOString()),
     async putRule(rule) {
       await writeAndBump({ Put: { TableName: tableName, Item: { pk: RULE, sk: rule.id, value: rule } } });
@@ -101,9 +89,7 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
       // An unknown rule: nothing deleted and the stamp left alone.
       return writeAndBump({ Delete: { TableName: tableName, Key: { pk: RULE, sk: id }, ConditionExpression: 'attribute_exists(pk)' } });
     },
-    async putManagers(unitId, managers) {
-      await writeAndBump({ Put: { TableName: tableName, Item: { pk: ORG, sk: `MGR#${unitId}`, value: managers } } });
-    },
+    putManagers: (unitId, managers) => org.putManagers(unitId, managers),
   };
 }
 
@@ -168,6 +154,10 @@ export function cachedCatalog(store: CatalogStore): CatalogStore {
       return read;
     },
     surveyAuthoring: store.surveyAuthoring,
+    // Authoring reads the org fresh (a conditional write needs the current revision), so these pass straight through.
+    organisation: () => store.organisation(),
+    unitTree: () => store.unitTree(),
+    replaceUnitTree: (units, expectedRevision) => store.replaceUnitTree(units, expectedRevision),
     putOrganisation: (o) => store.putOrganisation(o),
     putUnits: (u) => store.putUnits(u),
     putSurvey: (s) => store.putSurvey(s),

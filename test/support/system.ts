@@ -17,7 +17,8 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
 
-export async function setupSystem() {
+/** `seed: false` starts from an empty catalog, as a fresh deployment does. */
+export async function setupSystem(options: { seed?: boolean } = {}) {
   const { endpoint, client, names } = await useLocalTables();
   const sqs = await startLocalSqs({ queues, log: () => {} });
   afterAll(() => sqs.stop());
@@ -30,7 +31,7 @@ export async function setupSystem() {
   });
   const doc = documentClient(endpoint);
   const catalog = dynamoCatalogStore(doc, names.catalog);
-  await putDemoCatalog(catalog);
+  if (options.seed ?? true) await putDemoCatalog(catalog);
 
   const api = await import('../../functions/api/handler.ts');
   const aggregate = (await import('../../functions/aggregate/handler.ts')) as { handler: StreamHandler };

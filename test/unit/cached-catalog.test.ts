@@ -35,6 +35,9 @@ function memoryStore() {
       if (state.hold) await state.hold;
       return catalog;
     },
+    organisation: async () => demoOrganisation,
+    unitTree: async () => ({ units: demoUnits, revision: null }),
+    replaceUnitTree: async () => (state.version++, true),
     putOrganisation: async () => void state.version++,
     putUnits: async () => void state.version++,
     putSurvey: async () => void state.version++,
