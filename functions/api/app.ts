@@ -5,7 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Context } from 'hono';
 import { localize, Locale } from '../domain/survey.ts';
-import type { AggregateStore, CatalogStore, Clock, ResponseStore } from '../ports.ts';
+import { SetupRequiredError, type AggregateStore, type CatalogStore, type Clock, type ResponseStore } from '../ports.ts';
 import { requireAdmin, type AdminEnv, type AuthConfig } from './auth.ts';
 import { registerLoopRoutes, type LoopDeps } from './loop-routes.ts';
 import { captureResponse, isResponseId } from './capture.ts';
@@ -56,6 +56,7 @@ export function createApi(deps: ApiDeps) {
   );
 
   app.onError((error, c) => {
+    if (error instanceof SetupRequiredError) return c.json({ error: { code: 'setup_required', message: error.message, issues: [] } }, 409);
     if (error instanceof HTTPException) {
       const status = error.status;
       const code = status === 415 ? 'unsupported_media_type' : status === 400 ? 'invalid_body' : 'http_error';
