@@ -35,9 +35,11 @@ async function step(method: string, path: string, body: string | object, content
 
 const catalog = () => dynamoCatalogStore(documentClient(process.env[commonEnv.dynamodbEndpoint]), process.env.TABLE_CATALOG ?? '');
 
+// RFC 4180 quoting: the Russian names have commas ("Шанхай, Бунд").
+const csvField = (value = '') => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 const unitsCsv = [
   'id,parentId,kind,name_zh,name_en,name_ru',
-  ...demoUnits.map((u) => [u.id, u.parentId ?? '', u.kind, u.name.zh, u.name.en, u.name.ru].join(',')),
+  ...demoUnits.map((u) => [u.id, u.parentId ?? '', u.kind, u.name.zh, u.name.en, u.name.ru].map(csvField).join(',')),
 ].join('\n');
 
 async function recheck(page: Page, stage: string | null): Promise<void> {
