@@ -13,6 +13,8 @@ export interface OrgUnit {
   parentId: string | null;
   kind: string;
   name: LocalizedText;
+  /** Archived units keep their history but are not offered for new selections. */
+  archived?: boolean;
 }
 
 export interface IndicatorNode {
@@ -37,6 +39,9 @@ export interface Survey {
   defaultLocale: Locale;
   indicatorTree: IndicatorNode[];
   questions: SurveyQuestion[];
+  /** Absent from APIs before survey versions (then every listed survey is live). */
+  status?: 'draft' | 'live' | 'closed';
+  version?: number;
 }
 
 // Metric shapes come from the domain that computes them (type-only: nothing of the server is bundled).
@@ -140,6 +145,8 @@ export class ApiError extends Error {
 }
 
 export interface Api {
+  /** GET /api/v1/organisation: only whether it answers matters here (the admin console reads its settings). */
+  organisation(): Promise<unknown>;
   orgUnits(): Promise<{ organisation: Organisation; units: OrgUnit[] }>;
   surveys(): Promise<{ surveys: Survey[] }>;
   metrics(query: MetricsQuery): Promise<Metrics>;
@@ -185,6 +192,7 @@ export function createApi(baseUrl: string, token: () => string | null): Api {
 
   const ticketPath = (id: string) => `/api/v1/tickets/${encodeURIComponent(id)}`;
   return {
+    organisation: () => call('/api/v1/organisation'),
     orgUnits: () => call('/api/v1/org/units'),
     surveys: () => call('/api/v1/surveys'),
     metrics: (q) =>
@@ -224,6 +232,11 @@ async function errorOf(response: Response): Promise<ApiError> {
     // not JSON: fall through to the status line
   }
   return new ApiError(response.status, fallback);
+}
+
+/** The API's 409 on an empty catalog: the organisation, its units or a survey is still to be created. */
+export function isSetupRequired(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 409 && error.code === 'setup_required';
 }
 
 /** Link to the public survey page for a unit, for managers to try the survey themselves. */

@@ -4,6 +4,7 @@
 import {
   ApiError,
   createApi,
+  isSetupRequired,
   surveyUrl,
   type Api,
   type LoopMetrics,
@@ -28,6 +29,8 @@ import { renderKpis } from './kpis.ts';
 import { createLoopView, type LoopView } from './loop.ts';
 import { previousWindow, resolveWindow, today, windowDays, type Window } from './periods.ts';
 import { createRankingView, type RankingRow } from './ranking.ts';
+import { draftIds, isPickable, offeredSurveys, setupStage } from './setup.ts';
+import { showSetupPanel, type SetupView } from './setup-panel.ts';
 import { indicatorReading, npsReading, rankingReading, trendReading } from './readings.ts';
 import {
   createFilterStore,
@@ -88,12 +91,17 @@ export async function startDashboard(config: DashboardConfig, session: Session):
   });
 
   if (!session.token()) await session.signIn();
-  const { organisation, units, surveys } = await withRetry(session, async () => {
-    const [org, list] = await Promise.all([api.orgUnits(), api.surveys()]);
-    return { organisation: org.organisation, units: org.units, surveys: list.surveys };
-  });
+  const loaded = await withRetry(session, () => loadCatalog(api));
   signOut.hidden = false;
-  setLocale(savedLocale() ?? (isLocale(organisation.defaultLocale) ? organisation.defaultLocale : null) ?? browserLocale() ?? 'en');
+  const orgLocale = loaded.organisation && isLocale(loaded.organisation.defaultLocale) ? loaded.organisation.defaultLocale : null;
+  setLocale(savedLocale() ?? orgLocale ?? browserLocale() ?? 'en');
+  if (loaded.kind === 'setup') {
+    showSetup(loaded.setup, loaded.organisation, config);
+    return;
+  }
+  const { organisation, units } = loaded;
+  // Drafts have no responses to show; closed surveys keep theirs (marked in the picker).
+  const surveys = offeredSurveys(loaded.surveys);
 
   const org = new OrgIndex(units);
   const todayDay = () => today(organisation.timeZone);
@@ -118,6 +126,12 @@ export async function startDashboard(config: DashboardConfig, session: Session):
     authFailed: (error) => void poller.reauthenticate(error.status === 403 ? 'signin.rejected' : 'signin.expired'),
   });
   const poller = new Poller(api, session, store, org, todayDay, { boardWanted: () => board.wanted(), openTicket: () => panel.openId() });
+  // The catalog emptied under a running dashboard (a wiped data dir): say so instead of retrying errors forever.
+  poller.onSetupRequired = (error) =>
+    void loadCatalog(api).then(
+      (again) => showSetup(again.kind === 'setup' ? again.setup : { stage: 'survey', units: org.active().length, drafts: [], apiMessage: error.message }, organisation, config),
+      () => showSetup({ stage: 'organisation', units: 0, drafts: [], apiMessage: error.message }, organisation, config),
+    );
   const loop = createLoopView(
     { reading: byId('reading-loop'), byUnitCard: byId('byunit-card'), byUnitBody: byId('byunit-body') },
     unitName,
@@ -151,6 +165,63 @@ export async function startDashboard(config: DashboardConfig, session: Session):
   if (linkedTicket && store.get().view === 'tickets') panel.open(linkedTicket);
 }
 
+type Loaded =
+  | { kind: 'ready'; organisation: Organisation; units: OrgUnit[]; surveys: Survey[] }
+  | { kind: 'setup'; organisation: Organisation | null; setup: SetupView };
+
+/**
+ * The organisation, its units and surveys, or how far their setup has come: the API answers 409 setup_required while
+ * the organisation is missing, and a setup in progress has no units or no published survey yet.
+ */
+async function loadCatalog(api: Api): Promise<Loaded> {
+  let apiMessage: string | null = null;
+  const setupOr = <T>(fallback: T) => (error: unknown): T => {
+    if (!isSetupRequired(error)) throw error;
+    apiMessage ??= error.message;
+    return fallback;
+  };
+  const [tree, list] = await Promise.all([api.orgUnits().catch(setupOr(null)), api.surveys().catch(setupOr(null))]);
+  // Without the tree the organisation itself may still exist (saved, no units yet): ask for it alone.
+  const hasOrganisation =
+    tree !== null ||
+    (await api.organisation().then(
+      () => true,
+      (error: unknown) => {
+        if (isAuthError(error)) throw error;
+        return false;
+      },
+    ));
+  const units = tree?.units ?? [];
+  const surveys = list?.surveys ?? [];
+  const activeUnits = units.filter((u) => isPickable(u)).length;
+  const stage = setupStage({ organisation: hasOrganisation, activeUnits, offeredSurveys: offeredSurveys(surveys).length });
+  if (stage === null && tree) return { kind: 'ready', organisation: tree.organisation, units, surveys };
+  return {
+    kind: 'setup',
+    organisation: tree?.organisation ?? null,
+    setup: { stage: stage ?? 'survey', units: activeUnits, drafts: draftIds(surveys), apiMessage },
+  };
+}
+
+/** The "not set up yet" panel instead of the overview or the ticket board, under the organisation's name if it has one. */
+function showSetup(view: SetupView, organisation: Organisation | null, config: DashboardConfig): void {
+  const name = () => localize(organisation?.name) || 'OpenCEM';
+  const title = () => {
+    setText(byId('org-name'), name());
+    document.title = `${name()} · ${t(`setup.title.${view.stage}`)} · OpenCEM`;
+  };
+  // Both views show the panel; the tab of the one asked for stays marked (a ticket link lands here too).
+  const asked = savedFilters().view ?? 'overview';
+  for (const link of byId('view-switch').querySelectorAll<HTMLAnchorElement>('[data-view]')) {
+    setAttr(link, 'aria-current', link.dataset.view === asked ? 'page' : null);
+  }
+  document.body.dataset.view = asked;
+  showSetupPanel(view, config.apiBaseUrl);
+  title();
+  onLocaleChange(title);
+  document.body.classList.remove('booting');
+}
+
 /** Survey questions by "surveyId|questionId", with the top of their scale, for the scores in a ticket's summary. */
 function questionIndex(surveys: readonly Survey[]): Map<string, QuestionInfo> {
   const max = (q: SurveyQuestion): number | null =>
@@ -159,9 +230,10 @@ function questionIndex(surveys: readonly Survey[]): Map<string, QuestionInfo> {
   for (const survey of surveys) {
     // The indicator a question measures names it shortly, when the question is the only one scored on it.
     const scoredPerNode = new Map<string, number>();
-    for (const q of survey.questions) if (max(q) !== null) scoredPerNode.set(q.nodeId, (scoredPerNode.get(q.nodeId) ?? 0) + 1);
-    for (const [order, q] of survey.questions.entries()) {
-      const node = scoredPerNode.get(q.nodeId) === 1 ? survey.indicatorTree.find((n) => n.id === q.nodeId) : undefined;
+    const surveyQuestions = survey.questions ?? [];
+    for (const q of surveyQuestions) if (max(q) !== null) scoredPerNode.set(q.nodeId, (scoredPerNode.get(q.nodeId) ?? 0) + 1);
+    for (const [order, q] of surveyQuestions.entries()) {
+      const node = scoredPerNode.get(q.nodeId) === 1 ? (survey.indicatorTree ?? []).find((n) => n.id === q.nodeId) : undefined;
       index.set(`${survey.id}|${q.id}`, {
         get label() {
           return localize(node?.label) || localize(q.label);
@@ -195,15 +267,22 @@ class OrgIndex {
 
   constructor(readonly units: readonly OrgUnit[]) {
     this.byId = new Map(units.map((u) => [u.id, u]));
-    this.root = units.find((u) => u.parentId === null || !this.byId.has(u.parentId)) ?? units[0];
+    const roots = units.filter((u) => u.parentId === null || !this.byId.has(u.parentId));
+    this.root = roots.find((u) => isPickable(u)) ?? roots[0] ?? units[0];
   }
 
   get(id: string): OrgUnit | undefined {
     return this.byId.get(id);
   }
 
-  children(id: string): OrgUnit[] {
-    return this.units.filter((u) => u.parentId === id);
+  /** Units offered for a new selection. */
+  active(): OrgUnit[] {
+    return this.units.filter((u) => isPickable(u));
+  }
+
+  /** Sub-units offered for a new selection, and `selectedId` even when archived (the manager is already on it). */
+  children(id: string, selectedId: string | null = null): OrgUnit[] {
+    return this.units.filter((u) => u.parentId === id && isPickable(u, selectedId));
   }
 
   lineage(id: string): OrgUnit[] {
@@ -221,6 +300,7 @@ class OrgIndex {
   }
 }
 
+/** Saved filters that still name something: an archived unit is kept (its history stays readable), a draft is not. */
 function initialFilters(saved: Partial<Filters>, org: OrgIndex, surveys: readonly Survey[]): Filters {
   const defaultSurvey = surveys.length === 1 ? (surveys[0]?.id ?? '') : '';
   const surveyId = saved.surveyId !== undefined && (saved.surveyId === '' || surveys.some((s) => s.id === saved.surveyId)) ? saved.surveyId : defaultSurvey;
@@ -274,11 +354,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Polls the metrics for the current filters; a change of filters fetches at once and drops answers to older filters. */
 class Poller {
   onData: (snapshot: Snapshot) => void = () => {};
+  /** The API answered setup_required: polling stops, the setup panel takes over. */
+  onSetupRequired: (error: ApiError) => void = () => {};
   last: Snapshot | null = null;
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
   private signingIn = false;
+  private stopped = false;
   private previousCache: { key: string; at: number; total: ScoreSummary | null } | null = null;
 
   constructor(
@@ -309,7 +392,7 @@ class Poller {
   }
 
   private async tick(): Promise<void> {
-    if (document.hidden || this.signingIn) return; // resumes on visibilitychange / after sign-in
+    if (document.hidden || this.signingIn || this.stopped) return; // resumes on visibilitychange / after sign-in
     this.generation++;
     if (this.running) return; // the running fetch sees the newer generation and fetches again
     this.running = true;
@@ -334,6 +417,13 @@ class Poller {
     } catch (error) {
       if (isAuthError(error)) {
         void this.reauthenticate(error.status === 403 ? 'signin.rejected' : 'signin.expired');
+        return;
+      }
+      if (isSetupRequired(error)) {
+        clearTimeout(this.timer);
+        this.stopped = true;
+        document.body.removeAttribute('data-loading');
+        this.onSetupRequired(error);
         return;
       }
       showBanner(bannerFor(error));
@@ -415,6 +505,12 @@ class Poller {
   }
 }
 
+/** The survey the ranking's "open survey" links lead to: the chosen one, or the first live one; none for a closed one. */
+function surveyToLink(surveys: readonly Survey[], surveyId: string): string | null {
+  const chosen = surveyId ? surveys.find((s) => s.id === surveyId) : surveys.find((s) => s.status !== 'closed');
+  return chosen && chosen.status !== 'closed' ? chosen.id : null;
+}
+
 function isAuthError(error: unknown): error is ApiError {
   return error instanceof ApiError && (error.status === 401 || error.status === 403);
 }
@@ -486,8 +582,10 @@ function createViews(
       setText(byId('org-name'), name);
       document.title = `${name} · ${t(view === 'tickets' ? 'view.tickets' : 'app.title')} · OpenCEM`;
       document.body.dataset.view = view;
-      byId('dashboard').hidden = view !== 'overview';
-      byId('tickets-view').hidden = view !== 'tickets';
+      // Once the setup panel has taken over (the catalog emptied), neither view comes back until a reload.
+      const setup = document.body.dataset.setup !== undefined;
+      byId('dashboard').hidden = setup || view !== 'overview';
+      byId('tickets-view').hidden = setup || view !== 'tickets';
       for (const link of byId('view-switch').querySelectorAll<HTMLAnchorElement>('[data-view]')) {
         const target = link.dataset.view ?? 'overview';
         const query = new URLSearchParams(location.search);
@@ -522,16 +620,17 @@ function createViews(
       indicators.render(metrics.nodes, filters.surveyId !== '');
       reading('reading-indicators', indicatorReading(metrics.nodes, filters.surveyId !== ''), 'radar-chart');
 
-      const linkSurvey = filters.surveyId || surveys[0]?.id || null;
+      const linkSurvey = surveyToLink(surveys, filters.surveyId);
       const rows: RankingRow[] = s.rankingParentId
-        ? org.children(s.rankingParentId).map((unit) => ({ unit, score: s.unitScores.find((u) => u.unitId === unit.id) ?? null }))
+        ? org.children(s.rankingParentId, filters.unitId).map((unit) => ({ unit, score: s.unitScores.find((u) => u.unitId === unit.id) ?? null }))
         : [];
       const selfId = s.rankingParentId !== filters.unitId ? filters.unitId : null;
       ranking.render({
         rows,
         selfId,
         lineage: org.lineage(filters.unitId),
-        surveyLink: linkSurvey ? (unitId) => surveyUrl(config.apiBaseUrl, linkSurvey, unitId, locale()) : null,
+        // New links lead only to units still in use.
+        surveyLink: linkSurvey ? (unitId) => (isPickable(org.get(unitId) ?? { id: unitId }) ? surveyUrl(config.apiBaseUrl, linkSurvey, unitId, locale()) : null) : null,
       });
       const unitName = localize(org.get(filters.unitId)?.name);
       const parentName = s.rankingParentId ? localize(org.get(s.rankingParentId)?.name) : '';

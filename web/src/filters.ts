@@ -2,6 +2,7 @@
 import type { OrgUnit, Survey } from './api.ts';
 import { byId, h, setAttr, setText, syncList } from './dom.ts';
 import { localize, t } from './i18n.ts';
+import { isPickable } from './setup.ts';
 import { isDay, isGranularity, isPeriod, suggestedGranularity, windowDays, resolveWindow } from './periods.ts';
 import type { FilterStore } from './state.ts';
 
@@ -49,25 +50,32 @@ export function createFilterBar(store: FilterStore, org: { units: readonly OrgUn
 
   function render(): void {
     const filters = store.get();
-    const all = { id: '', title: { zh: t('filter.allSurveys'), en: t('filter.allSurveys'), ru: t('filter.allSurveys') } };
+    const all: Pick<Survey, 'id' | 'title' | 'status'> = { id: '', title: { zh: t('filter.allSurveys'), en: t('filter.allSurveys'), ru: t('filter.allSurveys') } };
     syncList(
       surveySelect,
       [all, ...surveys],
       (s) => s.id,
       (s) => h('option', { value: s.id }),
-      (option, s) => setText(option, localize(s.title)),
+      (option, s) => {
+        const title = localize(s.title) || s.id;
+        setText(option, s.status === 'closed' ? t('filter.closedSurvey', { title }) : title);
+        setAttr(option, 'data-status', s.status ?? null);
+      },
     );
     surveySelect.value = filters.surveyId;
 
     syncList(
       unitSelect,
-      unitsInTreeOrder,
+      // Archived units leave the picker; the one being looked at stays until another is chosen.
+      unitsInTreeOrder.filter((u) => isPickable(u.unit, filters.unitId)),
       (u) => u.unit.id,
       (u) => h('option', { value: u.unit.id }),
       // Native selects cannot nest; indent with no-break spaces so the tree still reads HQ → region → hotel.
       (option, u) => {
-        setText(option, `${'\u00a0\u00a0'.repeat(u.depth)}${localize(u.unit.name)}`);
+        const name = localize(u.unit.name) || u.unit.id;
+        setText(option, `${'\u00a0\u00a0'.repeat(u.depth)}${u.unit.archived ? t('filter.archivedUnit', { name }) : name}`);
         setAttr(option, 'data-depth', String(u.depth));
+        setAttr(option, 'data-archived', u.unit.archived ? 'true' : null);
       },
     );
     unitSelect.value = filters.unitId;

@@ -12,6 +12,8 @@
 // - state.ts     view (?view=overview|tickets), filters (survey, unit, period, granularity, ticket state, overdue) and
 //                language, kept in localStorage and in the address (the view and an open ?ticket= only in the address)
 // - dashboard.ts polling every 2.5 s what the current view shows, error/empty states, wiring of the views
+// - setup.ts     what may be offered (live and closed surveys, units not archived) and how far an empty start has come;
+//                setup-panel.ts shows the API setup steps instead of both views while something is missing
 // - overview     filters.ts, kpis.ts, trend.ts, indicators.ts, ranking.ts
 // - tickets      loop.ts (closed-loop cards), board.ts (the ticket list), ticket-panel.ts (one ticket and its actions);
 //                ticket-model.ts (filters, paging, newer-copy rule), sla.ts and durations.ts (deadlines and lengths of
@@ -29,6 +31,9 @@
 // comment|reassign|close|reopen"] (only those allowed), #action-form with #action-root-cause, #action-assignee,
 // #action-note and #action-confirm, errors in #panel-error (API) and #form-error (missing input), the history
 // #ticket-history li[data-history-action][data-at], #panel-close (or Escape).
+// Setup: #setup-panel[data-stage="organisation|units|survey"] with li[data-step][data-done][aria-current="step"],
+// #setup-title, #setup-lead, #setup-drafts, #setup-docs, #setup-recheck (reloads), #setup-detail (the API's message);
+// body[data-setup] while it is shown. Options of #unit-select carry data-archived, of #survey-select data-status.
 import { startDashboard } from './dashboard.ts';
 import { loadConfig } from './config.ts';
 import { createSession } from './auth.ts';

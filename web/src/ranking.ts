@@ -15,8 +15,8 @@ export interface RankingModel {
   /** The selected unit when it has no sub-units and the table shows its peers instead. */
   selfId: string | null;
   lineage: readonly OrgUnit[];
-  /** Where "open survey" leads for a unit, or null when there is no survey to open. */
-  surveyLink: ((unitId: string) => string) | null;
+  /** Where "open survey" leads for a unit (null for one with no link, e.g. archived), or null when there is no survey. */
+  surveyLink: ((unitId: string) => string | null) | null;
 }
 
 type SortKey = 'nps' | 'csat' | 'ces' | 'count';
