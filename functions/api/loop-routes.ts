@@ -1,7 +1,8 @@
 // The "act" half of the admin API: alert rules, unit managers, tickets and their workflow, loop metrics, and (locally)
 // the outbox of notifications that SNS would have sent.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { AlertRule, checkRule } from '../domain/alert-rules.ts';
+import { AlertRule } from '../domain/alert-rules.ts';
+import { saveManagers, saveRule } from '../authoring/alert-rules.ts';
 import { loopMetrics } from '../domain/loop-metrics.ts';
 import { OrgTree } from '../domain/org.ts';
 import { addDays, localDay, notBeforeFirstDay, windowProblem } from '../domain/periods.ts';
@@ -144,14 +145,9 @@ export function registerLoopRoutes(app: OpenAPIHono<AdminEnv>, deps: LoopDeps): 
   app.openapi(routes.listRules, async (c) => c.json({ rules: (await deps.catalog.load()).rules }, 200));
 
   app.openapi(routes.putRule, async (c) => {
-    const { id } = c.req.valid('param');
-    const parsed = AlertRule.safeParse({ ...c.req.valid('json'), id });
-    if (!parsed.success) return c.json(validationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))), 400);
-    const catalog = await deps.catalog.load();
-    const issues = checkRule(parsed.data, catalog.surveys, new OrgTree(catalog.units));
-    if (issues.length) return c.json(validationError(issues), 400);
-    await deps.catalog.putRule(parsed.data);
-    return c.json(parsed.data, 200);
+    const saved = await saveRule(c.req.valid('param').id, c.req.valid('json'), deps);
+    if (saved.kind === 'invalid') return c.json(validationError(saved.issues), 400);
+    return c.json(saved.rule, 200);
   });
 
   app.openapi(routes.deleteRule, async (c) => {
@@ -170,9 +166,7 @@ export function registerLoopRoutes(app: OpenAPIHono<AdminEnv>, deps: LoopDeps): 
   app.openapi(routes.putManagers, async (c) => {
     const { id } = c.req.valid('param');
     const { managers } = c.req.valid('json');
-    const catalog = await deps.catalog.load();
-    if (!catalog.units.some((u) => u.id === id)) return c.json(notFound(`org unit "${id}"`), 404);
-    await deps.catalog.putManagers(id, managers);
+    if ((await saveManagers(id, managers, deps)).kind === 'unknown_unit') return c.json(notFound(`org unit "${id}"`), 404);
     return c.json({ unitId: id, managers }, 200);
   });
 

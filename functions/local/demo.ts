@@ -6,7 +6,12 @@ import type { Organisation, OrgUnit } from '../domain/org.ts';
 import { Survey, type SurveyInput, type SurveyVersion } from '../domain/survey.ts';
 import { AlertRule } from '../domain/alert-rules.ts';
 import type { Manager } from '../domain/tickets.ts';
-import type { CatalogStore, StoredResponse } from '../ports.ts';
+import { saveManagers, saveRule } from '../authoring/alert-rules.ts';
+import { saveOrganisation } from '../authoring/organisation.ts';
+import { saveUnit } from '../authoring/org-units.ts';
+import { createSurvey, publishSurvey } from '../authoring/surveys.ts';
+import { surveyTemplates } from '../domain/templates/index.ts';
+import { systemClock, type CatalogStore, type Clock, type StoredResponse } from '../ports.ts';
 
 export const demoOrganisation: Organisation = {
   name: { zh: '云栖酒店集团', en: 'Cloudstay Hotels', ru: 'Гостиничная сеть Cloudstay' },
@@ -218,11 +223,24 @@ export function demoResponses(now: Date, count = 2000, days = 90): StoredRespons
   return responses.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
 }
 
-/** Writes the demo organisation, its units, surveys, rules and managers into a catalog. */
-export async function putDemoCatalog(catalog: CatalogStore): Promise<void> {
-  await catalog.putOrganisation(demoOrganisation);
-  await catalog.putUnits(demoUnits);
-  for (const survey of demoSurveys) await catalog.putSurvey(survey);
-  for (const rule of demoRules) await catalog.putRule(rule);
-  for (const [unitId, managers] of Object.entries(demoManagers)) await catalog.putManagers(unitId, managers);
+/**
+ * Sets the demo organisation up through the same use cases as the setup API (organisation, units one by one, each
+ * survey created and published, rules, managers), so the demo is just a first customer and not a second path in.
+ * Its responses are written directly afterwards, so each survey is marked as having responses.
+ */
+export async function putDemoCatalog(catalog: CatalogStore, clock: Clock = systemClock): Promise<void> {
+  const expect = <R extends { kind: string }>(what: string, result: R, wanted: R['kind']): void => {
+    if (result.kind !== wanted) throw new Error(`Setting up the demo failed at ${what}: ${JSON.stringify(result)}`);
+  };
+  expect('the organisation', await saveOrganisation(demoOrganisation, { catalog }), 'saved');
+  const units = { catalog, hasHistory: async () => false };
+  for (const { id, parentId, kind, name } of demoUnits) expect(`unit ${id}`, await saveUnit(id, { parentId, kind, name }, units), 'saved');
+  const surveys = { surveys: catalog.surveyAuthoring, clock, templates: surveyTemplates };
+  for (const { version: _version, ...definition } of demoSurveys) {
+    expect(`survey ${definition.id}`, await createSurvey({ id: definition.id, definition }, surveys), 'ok');
+    expect(`publishing ${definition.id}`, await publishSurvey(definition.id, surveys), 'ok');
+    await catalog.surveyAuthoring.markResponded(definition.id);
+  }
+  for (const rule of demoRules) expect(`rule ${rule.id}`, await saveRule(rule.id, rule, { catalog }), 'saved');
+  for (const [unitId, managers] of Object.entries(demoManagers)) expect(`managers of ${unitId}`, await saveManagers(unitId, managers, { catalog }), 'saved');
 }
