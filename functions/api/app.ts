@@ -8,6 +8,7 @@ import { localize, Locale } from '../domain/survey.ts';
 import type { AggregateStore, CatalogStore, Clock, ResponseStore } from '../ports.ts';
 import { requireAdmin, type AdminEnv, type AuthConfig } from './auth.ts';
 import { registerLoopRoutes, type LoopDeps } from './loop-routes.ts';
+import { registerRebuildRoutes, type RebuildApiDeps } from './rebuild-routes.ts';
 import { captureResponse, isResponseId } from './capture.ts';
 import { contentSecurity } from './content-security.ts';
 import { readForm, textField } from './form-body.ts';
@@ -31,6 +32,8 @@ export interface ApiDeps extends LoopDeps {
   surveyFrameAncestors?: readonly string[] | undefined;
   /** The public survey form's guards: which origins may post it, and how often. */
   publicForms: { origins: FormOriginPolicy; limits: FormLimitSettings };
+  /** Rebuild jobs (POST/GET /api/v1/admin/rebuilds); without them those routes are not offered. */
+  rebuilds?: RebuildApiDeps | undefined;
 }
 
 /** Largest request body accepted anywhere: 64 KB. */
@@ -201,6 +204,7 @@ export function createApi(deps: ApiDeps) {
   });
 
   registerLoopRoutes(app, deps);
+  registerRebuildRoutes(app, deps);
 
   // ---- API description ----
   const documentConfig = {
