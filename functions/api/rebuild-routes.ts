@@ -1,7 +1,7 @@
 // The admin API of rebuilds: start one (recount every counter from the responses into a new generation), read its
 // progress, and queue its unfinished segments again. The work itself runs in the rebuild worker (functions/rebuild/).
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { MAX_REBUILD_SEGMENTS, RebuildId, RebuildRequest, type RebuildMessage, type RebuildView } from '../domain/rebuild.ts';
+import { MAX_REBUILD_SEGMENTS, REBUILD_ID_PATTERN, RebuildRequest, type RebuildMessage, type RebuildView } from '../domain/rebuild.ts';
 import type { AggregateStore, Clock, MessageQueue, RebuildStore, ResponseScan } from '../ports.ts';
 import { readRebuild, resumeRebuild, startRebuild } from '../rebuild/rebuild.ts';
 import type { AdminEnv } from './auth.ts';
@@ -41,7 +41,7 @@ export const RebuildOut = z
   })
   .openapi('Rebuild');
 
-const IdParam = z.object({ id: RebuildId.openapi({ param: { name: 'id', in: 'path' }, example: '01JD5X8W6T1ZQ3M4N5P6R7S8T9' }) });
+const IdParam = z.object({ id: z.string().regex(REBUILD_ID_PATTERN, 'must be a rebuild id (a ULID)').openapi({ param: { name: 'id', in: 'path' }, example: '01JD5X8W6T1ZQ3M4N5P6R7S8T9' }) });
 
 const routes = {
   start: createRoute({

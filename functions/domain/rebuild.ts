@@ -15,7 +15,8 @@ export const RebuildRequest = z
 export type RebuildRequest = z.infer<typeof RebuildRequest>;
 
 /** Rebuild ids are ULIDs: 26 Crockford base-32 characters. */
-export const RebuildId = z.string().length(26).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a rebuild id (a ULID)');
+export const REBUILD_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+export const RebuildId = z.string().regex(REBUILD_ID_PATTERN, 'must be a rebuild id (a ULID)');
 
 /** One unit of the worker's work: "carry segment n of rebuild x on from where it was last saved". */
 export const RebuildMessage = z.object({ rebuildId: RebuildId, segment: z.number().int().min(0).max(MAX_REBUILD_SEGMENTS - 1) }).strict();
