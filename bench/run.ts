@@ -1,5 +1,5 @@
 // `npm run bench`: figures for the local runtime — capture throughput, submit-to-metrics and submit-to-notification
-// latency, tickets per second, respondent page size, keyword matching per response and Lambda bundle sizes. It prints what it measures and asserts nothing about time.
+// latency, tickets per second, respondent page size, keyword matching per response, rebuild throughput and Lambda bundle sizes. It prints what it measures and asserts nothing about time.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The bench times every single detractor's notification, so it lifts the paging cap (10 per rule and unit per window).
 process.env.ALERT_NOTIFY_CAP ??= '1000';
@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import { functions } from '../functions/topology.ts';
 import { projectRoot, startLocalRuntime } from '../functions/local/runtime.ts';
 import { benchKeywords } from './keywords.ts';
+import { benchRebuild } from './rebuild.ts';
 
 const CAPTURE_SECONDS = Number(process.env.BENCH_CAPTURE_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -166,7 +167,10 @@ async function main() {
   // 7. Keyword matching per response, in process (no runtime needed).
   Object.assign(results, benchKeywords());
 
-  // 8. Lambda bundle sizes, bundled as the CDK stack bundles them.
+  // 8. Rebuild throughput: every counter recounted from 100,000 responses (its own DynamoDB Local).
+  Object.assign(results, await benchRebuild());
+
+  // 9. Lambda bundle sizes, bundled as the CDK stack bundles them.
   const outDir = path.join(os.tmpdir(), `opencem-bench-bundles-${process.pid}`);
   for (const [name, spec] of Object.entries(functions)) {
     step(`bundling ${name}`);

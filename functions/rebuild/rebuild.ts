@@ -35,12 +35,17 @@ import { CountedResponse, deltasIn, surveyVersions } from '../aggregate/counting
 export interface WorkLimits {
   /** Items per scan page. */
   pageSize: number;
+  /**
+   * Responses gathered (over pages) before they are counted and the position saved: many responses per day and unit
+   * make each transaction carry many markers over few counter items, so fewer transactions count them.
+   */
+  groupSize: number;
   pagesPerMessage: number;
   /** No new page is started after this long, so a message ends well within the function's timeout. */
   budgetMs: number;
 }
 
-export const defaultWorkLimits: WorkLimits = { pageSize: 500, pagesPerMessage: 40, budgetMs: 20_000 };
+export const defaultWorkLimits: WorkLimits = { pageSize: 1000, groupSize: 4000, pagesPerMessage: 40, budgetMs: 20_000 };
 
 export interface RebuildDeps {
   catalog: CatalogStore;
@@ -146,25 +151,29 @@ export async function rebuildStep(message: RebuildMessage, deps: RebuildDeps): P
   const started = Date.now();
   let progress: SegmentProgress = saved;
 
-  for (let page = 0; page < limits.pagesPerMessage && !progress.done && Date.now() - started < limits.budgetMs; page++) {
-    const { items, next } = await deps.responses.page({ segment: progress.segment, totalSegments: job.segments, position: progress.position, limit: limits.pageSize });
+  let pages = 0;
+  while (!progress.done && pages < limits.pagesPerMessage && Date.now() - started < limits.budgetMs) {
+    // Gather a group of pages; the position moves only after the group is counted, so a crash repeats at most a group.
     const batch: ResponseDeltas[] = [];
-    for (const item of items) {
-      const parsed = CountedResponse.safeParse(item);
-      if (!parsed.success) continue;
-      const survey = await surveyOf(parsed.data.surveyId, parsed.data.surveyVersion);
-      if (survey) batch.push(deltasIn(parsed.data, survey, org, timeZone, job.generation));
+    let position = progress.position;
+    let scanned = 0;
+    let done = false;
+    while (!done && batch.length < limits.groupSize && pages < limits.pagesPerMessage) {
+      const { items, next } = await deps.responses.page({ segment: progress.segment, totalSegments: job.segments, position, limit: limits.pageSize });
+      pages += 1;
+      scanned += items.length;
+      position = next;
+      done = next === null;
+      for (const item of items) {
+        const parsed = CountedResponse.safeParse(item);
+        if (!parsed.success) continue;
+        const survey = await surveyOf(parsed.data.surveyId, parsed.data.surveyVersion);
+        if (survey) batch.push(deltasIn(parsed.data, survey, org, timeZone, job.generation));
+      }
     }
-    // Counted before the position moves: a crash between the two repeats this page, and its markers skip it.
-    if (batch.length > 0) await deps.aggregates.applyOnce(batch, job.generation);
-    progress = {
-      ...progress,
-      position: next,
-      scanned: progress.scanned + items.length,
-      counted: progress.counted + batch.length,
-      done: next === null,
-      step: progress.step + 1,
-    };
+    // Counted before the position moves: a crash between the two repeats this group, and its markers skip it.
+    if (batch.length > 0) await deps.aggregates.applyOnce(byCounterItems(batch, progress.segment, job.segments), job.generation);
+    progress = { ...progress, position, scanned: progress.scanned + scanned, counted: progress.counted + batch.length, done, step: progress.step + 1 };
     if (!(await deps.jobs.saveSegment(job.id, progress))) return 'overtaken';
   }
 
@@ -172,6 +181,18 @@ export async function rebuildStep(message: RebuildMessage, deps: RebuildDeps): P
   else await deps.queue.send(message);
   await logProgress(job.id, deps);
   return progress.done ? 'segment_done' : 'continued';
+}
+
+/**
+ * Orders a group so that responses of one day and unit sit together: consecutive responses then share counter items,
+ * and each transaction (at most 100 items) carries more responses. Each segment starts at another point of that order,
+ * so parallel segments mostly write different days and seldom conflict on the same hot counters (the root's).
+ */
+function byCounterItems(batch: ResponseDeltas[], segment: number, segments: number): ResponseDeltas[] {
+  const key = (r: ResponseDeltas) => `${r.deltas[0]?.sk ?? ''}|${r.deltas[0]?.pk ?? ''}`;
+  const sorted = batch.map((r) => ({ key: key(r), r })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.r);
+  const offset = Math.floor((sorted.length * segment) / segments);
+  return [...sorted.slice(offset), ...sorted.slice(0, offset)];
 }
 
 /** Flips the generation live once every segment is done; whichever segment finishes last (or both) may call it. */
