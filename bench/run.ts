@@ -1,5 +1,6 @@
 // `npm run bench`: figures for the local runtime — capture throughput, submit-to-metrics and submit-to-notification
-// latency, tickets per second, respondent page size, keyword matching per response, the org tree at scale and Lambda bundle sizes. It prints what it measures and asserts nothing about time.
+// latency, tickets per second, respondent page size, keyword matching per response, the org tree and the catalog at
+// scale, rebuild throughput and Lambda bundle sizes. It prints what it measures and asserts nothing about time.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The bench times every single detractor's notification, so it lifts the paging cap (10 per rule and unit per window).
 process.env.ALERT_NOTIFY_CAP ??= '1000';
@@ -12,6 +13,7 @@ import { functions } from '../functions/topology.ts';
 import { projectRoot, startLocalRuntime } from '../functions/local/runtime.ts';
 import { benchKeywords } from './keywords.ts';
 import { benchOrgImport } from './org-import.ts';
+import { benchRebuild } from './rebuild.ts';
 
 const CAPTURE_SECONDS = Number(process.env.BENCH_CAPTURE_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -170,7 +172,10 @@ async function main() {
   // 7b. The org tree at scale: a 10,000-unit CSV import and the catalog load with 10,000 units (own DynamoDB Local).
   Object.assign(results, await benchOrgImport());
 
-  // 8. Lambda bundle sizes, bundled as the CDK stack bundles them.
+  // 8. Rebuild throughput: every counter recounted from 100,000 responses (its own DynamoDB Local).
+  Object.assign(results, await benchRebuild());
+
+  // 9. Lambda bundle sizes, bundled as the CDK stack bundles them.
   const outDir = path.join(os.tmpdir(), `opencem-bench-bundles-${process.pid}`);
   for (const [name, spec] of Object.entries(functions)) {
     step(`bundling ${name}`);

@@ -5,6 +5,7 @@ import type { Organisation, OrgUnit } from './domain/org.ts';
 import type { Locale, Survey, SurveyState, SurveyVersion } from './domain/survey.ts';
 import type { AlertRule } from './domain/alert-rules.ts';
 import type { Notification } from './domain/notifications.ts';
+import type { CounterGenerations, RebuildJob, ScanPosition, SegmentProgress } from './domain/rebuild.ts';
 import type { NotifyLimit, PagingCounts, PagingOutcome, PagingWindow } from './domain/paging.ts';
 import type { Manager, Ticket, TicketState } from './domain/tickets.ts';
 import type { TicketMessage } from './domain/ticket-messages.ts';
@@ -224,12 +225,41 @@ export interface ResponseDeltas {
 
 export interface AggregateStore {
   /**
-   * Adds each response's deltas exactly once, however often it is offered: a response already counted is skipped.
-   * Returns the ids that were newly counted.
+   * Adds each response's deltas exactly once per generation, however often it is offered: a response already counted
+   * into `generation` (default 1) is skipped. The deltas must be keyed for that generation. Returns the ids that were
+   * newly counted.
    */
-  applyOnce(batch: ResponseDeltas[]): Promise<{ applied: string[]; alreadyCounted: string[] }>;
+  applyOnce(batch: ResponseDeltas[], generation?: number): Promise<{ applied: string[]; alreadyCounted: string[] }>;
   /** Day counter items of one partition whose sort keys lie between the two (inclusive). */
   readCounters(pk: string, fromSk: string, toSk: string): Promise<{ sk: string; counters: Counters }[]>;
+  /** Whether a partition holds any counter item (one key-only read of at most one item). */
+  hasCounters(pk: string): Promise<boolean>;
+  /** The live generation and the one being built, read consistently (one small item; generation 1 when never set). */
+  generations(): Promise<CounterGenerations>;
+}
+
+/** Rebuild jobs and the generation pointer they move (kept beside the counters). */
+export interface RebuildStore {
+  /**
+   * Stores the job with its segments and marks its generation as building, all at once, if the pointer still is
+   * `expected` and no rebuild is building; false otherwise (nothing stored).
+   */
+  start(job: RebuildJob, segments: SegmentProgress[], expected: CounterGenerations): Promise<boolean>;
+  get(id: string): Promise<{ job: RebuildJob; segments: SegmentProgress[] } | undefined>;
+  /** Saves a segment's progress if its step is still `progress.step - 1`; false when another worker moved it first. */
+  saveSegment(id: string, progress: SegmentProgress): Promise<boolean>;
+  /** Makes the job's generation live and the job complete, in one step, once; false if it was not running. */
+  complete(job: RebuildJob, at: string): Promise<boolean>;
+  /** Ends a running job as failed and stops building its generation (the live one stays); false if it was not running. */
+  fail(job: RebuildJob, reason: string, at: string): Promise<boolean>;
+}
+
+/** The responses as a rebuild reads them: a parallel, consistent scan in pages. */
+export interface ResponseScan {
+  /** One page of one segment, after `position` (null: from the start); `next` null when the segment is finished. */
+  page(input: { segment: number; totalSegments: number; position: ScanPosition | null; limit: number }): Promise<{ items: unknown[]; next: ScanPosition | null }>;
+  /** The table's approximate item count (refreshed by DynamoDB every few hours), for progress estimates only. */
+  estimatedCount(): Promise<number>;
 }
 
 export interface Clock {

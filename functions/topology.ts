@@ -37,7 +37,7 @@ export const tables: Record<TableName, TableSpec> = {
   outbox: { partitionKey: 'pk', sortKey: 'sk', envVar: 'TABLE_OUTBOX', localOnly: true },
 };
 
-export type QueueName = 'tickets';
+export type QueueName = 'tickets' | 'rebuilds';
 
 export interface QueueSpec {
   readonly envVar: string;
@@ -49,6 +49,8 @@ export interface QueueSpec {
 
 export const queues: Record<QueueName, QueueSpec> = {
   tickets: { envVar: 'QUEUE_TICKETS', visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  /** Steps of rebuild jobs: one message carries one scan segment a few pages on, then queues its continuation. */
+  rebuilds: { envVar: 'QUEUE_REBUILDS', visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
 };
 
 export type TopicName = 'alerts';
@@ -101,16 +103,17 @@ export interface FunctionSpec {
   readonly memoryMb: number;
 }
 
-export type FunctionName = 'api' | 'aggregate' | 'alerts' | 'tickets';
+export type FunctionName = 'api' | 'aggregate' | 'alerts' | 'tickets' | 'rebuild';
 
 export const functions: Record<FunctionName, FunctionSpec> = {
   api: {
     entry: 'functions/api/handler.ts',
     description: 'Survey pages, response capture and the admin API',
     trigger: { kind: 'http' },
-    tables: { responses: 'RW', aggregates: 'RO', catalog: 'RW', tickets: 'RW', outbox: 'RO' },
-    // Reopening a ticket schedules its new SLA checks.
-    sendsTo: ['tickets'],
+    // Aggregates RW: starting a rebuild writes its job and the generation pointer.
+    tables: { responses: 'RW', aggregates: 'RW', catalog: 'RW', tickets: 'RW', outbox: 'RO' },
+    // Reopening a ticket schedules its new SLA checks; starting a rebuild queues its segments.
+    sendsTo: ['tickets', 'rebuilds'],
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -161,6 +164,16 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     publishesTo: ['alerts'],
     timeoutSeconds: 10,
     memoryMb: 512,
+  },
+  rebuild: {
+    entry: 'functions/rebuild/handler.ts',
+    description: 'Rebuilds every counter from the responses into a new generation, segment by segment, and makes it live',
+    // A message works for at most ~20 s (functions/rebuild/rebuild.ts), so a batch of a few finishes well in time.
+    trigger: { kind: 'queue', queue: 'rebuilds', batchSize: 4, maxBatchingWindowSeconds: 0 },
+    tables: { responses: 'RO', aggregates: 'RW', catalog: 'RO' },
+    sendsTo: ['rebuilds'],
+    timeoutSeconds: 60,
+    memoryMb: 1024,
   },
 };
 

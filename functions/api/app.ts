@@ -8,6 +8,7 @@ import { SetupRequiredError, type AggregateStore, type CatalogStore, type Clock,
 import { requireAdmin, type AdminEnv, type AuthConfig } from './auth.ts';
 import { registerLoopRoutes, type LoopDeps } from './loop-routes.ts';
 import { ORG_IMPORT_PATH, registerOrgRoutes } from './org-routes.ts';
+import { registerRebuildRoutes, type RebuildApiDeps } from './rebuild-routes.ts';
 import { captureResponse } from './capture.ts';
 import { contentSecurity } from './content-security.ts';
 import type { FormOriginPolicy } from './form-origin.ts';
@@ -29,6 +30,8 @@ export interface ApiDeps extends LoopDeps, SurveyRoutesDeps {
   surveyFrameAncestors?: readonly string[] | undefined;
   /** The public survey form's guards: which origins may post it, and how often. */
   publicForms: { origins: FormOriginPolicy; limits: FormLimitSettings };
+  /** Rebuild jobs (POST/GET /api/v1/admin/rebuilds); without them those routes are not offered. */
+  rebuilds?: RebuildApiDeps | undefined;
 }
 
 /** Largest request body accepted anywhere: 64 KB. */
@@ -108,6 +111,7 @@ export function createApi(deps: ApiDeps) {
 
   registerLoopRoutes(app, deps);
   registerOrgRoutes(app, deps);
+  registerRebuildRoutes(app, deps);
 
   // ---- API description ----
   const documentConfig = {

@@ -1,10 +1,11 @@
 // Lambda entry: the hono app behind API Gateway (HTTP API). The JWT authorizer guards /api/v1/* before this runs.
 import { handle } from 'hono/aws-lambda';
-import { dynamoAggregateStore } from '../aws/aggregate-store.ts';
+import { dynamoAggregateStore, dynamoRebuildStore } from '../aws/aggregate-store.ts';
 import { cachedCatalog, dynamoCatalogStore } from '../aws/catalog-store.ts';
 import { documentClient, tableNamesFromEnv } from '../aws/dynamodb.ts';
 import { dynamoResponseStore } from '../aws/response-store.ts';
-import { outboxFromEnv, ticketQueueFromEnv } from '../aws/from-env.ts';
+import { outboxFromEnv, rebuildQueueFromEnv, ticketQueueFromEnv } from '../aws/from-env.ts';
+import { dynamoResponseScan } from '../aws/response-scan.ts';
 import { dynamoTicketStore } from '../aws/ticket-store.ts';
 import { systemClock } from '../ports.ts';
 import { createApi } from './app.ts';
@@ -27,6 +28,7 @@ export const app = createApi({
   queue: ticketQueueFromEnv(),
   outbox: outboxFromEnv(client),
   surveyFrameAncestors: surveyFrameAncestorsFromEnv(),
+  rebuilds: { jobs: dynamoRebuildStore(client, names.aggregates), responses: dynamoResponseScan(client, names.responses), queue: rebuildQueueFromEnv() },
 });
 
 export const handler = handle(app);

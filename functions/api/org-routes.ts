@@ -4,7 +4,6 @@ import { bodyLimit } from 'hono/body-limit';
 import { ALL_SURVEYS, counterKey } from '../domain/aggregation.ts';
 import { IMPORT_COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_UNITS, MAX_REPORTED_ERRORS } from '../domain/org-import.ts';
 import { MAX_TREE_DEPTH, MAX_UNITS, Organisation, OrganisationInput, OrgUnit, UnitId } from '../domain/org.ts';
-import { FIRST_DAY, LAST_DAY } from '../domain/periods.ts';
 import { readOrganisation, saveOrganisation } from '../authoring/organisation.ts';
 import { archiveUnit, importUnits, saveUnit, UnitInput, type OrgUnitsDeps } from '../authoring/org-units.ts';
 import type { AggregateStore, CatalogStore } from '../ports.ts';
@@ -140,8 +139,9 @@ const routes = {
 export function registerOrgRoutes(app: OpenAPIHono<AdminEnv>, deps: OrgDeps): void {
   const units: OrgUnitsDeps = {
     catalog: deps.catalog,
-    // The unit's own all-surveys partition holds every response counted at or below it (counts roll up the lineage).
-    hasHistory: async (unitId) => (await deps.aggregates.readCounters(counterKey.partition(ALL_SURVEYS, unitId), counterKey.day(FIRST_DAY), counterKey.day(LAST_DAY))).length > 0,
+    // The unit's own all-surveys partition of the live generation holds every response counted at or below it (counts
+    // roll up the lineage).
+    hasHistory: async (unitId) => deps.aggregates.hasCounters(counterKey.partition(ALL_SURVEYS, unitId, (await deps.aggregates.generations()).live)),
   };
 
   app.openapi(routes.getOrganisation, async (c) => c.json(await readOrganisation(deps), 200));

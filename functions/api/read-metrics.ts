@@ -1,4 +1,5 @@
-// Use case: dashboard metrics from the pre-computed day counters (never from the responses themselves).
+// Use case: dashboard metrics from the pre-computed day counters (never from the responses themselves), read from the
+// live counter generation, so a rebuild switches every figure at once when it completes and none before.
 import { ALL_SURVEYS, counterKey, defaultWindow, summarize, type Metrics } from '../domain/aggregation.ts';
 import type { FieldIssue } from '../domain/answers.ts';
 import { OrgTree } from '../domain/org.ts';
@@ -32,10 +33,12 @@ interface Scope {
   from: string;
   to: string;
   org: OrgTree;
+  /** The live counter generation, read once per request so every item of one answer comes from the same one. */
+  generation: number;
 }
 
 async function resolveScope(request: Omit<MetricsRequest, 'granularity'> & { granularity: Granularity | 'total' }, deps: MetricsDeps) {
-  const catalog = await deps.catalog.load();
+  const [catalog, generations] = await Promise.all([deps.catalog.load(), deps.aggregates.generations()]);
   const org = new OrgTree(catalog.units);
   const issues: FieldIssue[] = [];
   const survey = request.surveyId ? catalog.surveys.find((s) => s.id === request.surveyId) : undefined;
@@ -47,7 +50,7 @@ async function resolveScope(request: Omit<MetricsRequest, 'granularity'> & { gra
   const from = request.from ?? notBeforeFirstDay(request.to ? addDays(to, -89) : window.from);
   const problem = windowProblem(from, to, request.granularity);
   if (problem) issues.push(windowIssue(problem, to, request.granularity));
-  const scope: Scope = { surveyId: survey?.id ?? null, unitId, from, to, org };
+  const scope: Scope = { surveyId: survey?.id ?? null, unitId, from, to, org, generation: generations.live };
   return { catalog, survey, scope, issues };
 }
 
@@ -68,7 +71,7 @@ export function windowIssue(problem: WindowProblem, to: string, granularity: Gra
 
 function readDays(aggregates: AggregateStore, scope: Scope, unitId: string) {
   return aggregates.readCounters(
-    counterKey.partition(scope.surveyId ?? ALL_SURVEYS, unitId),
+    counterKey.partition(scope.surveyId ?? ALL_SURVEYS, unitId, scope.generation),
     counterKey.day(scope.from),
     counterKey.day(scope.to),
   );

@@ -1,18 +1,71 @@
-// Aggregate counters on DynamoDB, updated exactly once per response however often a stream record is replayed.
-// Each transaction puts a per-response marker (only if absent) together with the folded counter increments,
-// so either a response is counted completely and marked, or not at all.
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from './dynamodb.ts';
-import { counterKey, foldDeltas, type CounterDelta, type Counters } from '../domain/aggregation.ts';
-import type { AggregateStore, ResponseDeltas } from '../ports.ts';
+// Aggregate counters on DynamoDB, updated exactly once per response and generation however often a stream record is
+// replayed or a page re-scanned. Each transaction puts a per-response marker of that generation (only if absent)
+// together with the folded counter increments, so either a response is counted completely and marked, or not at all.
+// Beside them, in the same table: the generation pointer and the rebuild jobs that move it (functions/rebuild/).
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { queryAll, transactWrite } from './dynamodb.ts';
+import { counterKey, FIRST_GENERATION, foldDeltas, type CounterDelta, type Counters } from '../domain/aggregation.ts';
+import { initialGenerations, type CounterGenerations, type RebuildJob, type SegmentProgress } from '../domain/rebuild.ts';
+import type { AggregateStore, RebuildStore, ResponseDeltas } from '../ports.ts';
+
+/**
+ * The one item that says which generation is live and which is being built. Absent: generation 1 is live (every
+ * counter written before generations existed). No counter or marker key starts with `GEN`.
+ */
+const POINTER_KEY = { pk: 'GEN', sk: 'pointer' };
+const pointerNames = { '#building': 'building', '#rebuildId': 'rebuildId', '#last': 'lastGeneration', '#live': 'live' };
+const jobPartition = (id: string) => `REBUILD#${id}`;
+const JOB_SK = 'job';
+const segmentSk = (segment: number) => `segment#${String(segment).padStart(2, '0')}`;
+
+const Pointer = z.object({
+  live: z.number().int().positive().optional(),
+  lastGeneration: z.number().int().positive().optional(),
+  building: z.number().int().positive().optional(),
+  rebuildId: z.string().optional(),
+});
+
+const JobItem = z.object({
+  id: z.string(),
+  generation: z.number().int().positive(),
+  segments: z.number().int().positive(),
+  status: z.enum(['running', 'complete', 'failed']),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  estimatedResponses: z.number().int().nonnegative(),
+  error: z.string().optional(),
+});
+
+const SegmentItem = z.object({
+  segment: z.number().int().nonnegative(),
+  position: z.record(z.string(), z.string()).optional(),
+  scanned: z.number().int().nonnegative(),
+  counted: z.number().int().nonnegative(),
+  done: z.boolean(),
+  step: z.number().int().nonnegative(),
+});
+
+/** Reads the pointer consistently: a stream batch must see a rebuild that started before its records were written. */
+export async function readGenerations(client: DynamoDBDocumentClient, tableName: string): Promise<CounterGenerations> {
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: POINTER_KEY, ConsistentRead: true }));
+  if (!Item) return initialGenerations;
+  const pointer = Pointer.parse(Item);
+  const live = pointer.live ?? FIRST_GENERATION;
+  return {
+    live,
+    lastGeneration: Math.max(live, pointer.lastGeneration ?? live),
+    ...(pointer.building && pointer.rebuildId ? { building: { generation: pointer.building, rebuildId: pointer.rebuildId } } : {}),
+  };
+}
 
 /** DynamoDB allows 100 actions in one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
 const MAX_CONFLICT_RETRIES = 8;
 
 export function dynamoAggregateStore(client: DynamoDBDocumentClient, tableName: string): AggregateStore {
-  async function applyChunk(chunk: ResponseDeltas[]): Promise<{ applied: string[]; alreadyCounted: string[] }> {
+  async function applyChunk(chunk: ResponseDeltas[], generation: number): Promise<{ applied: string[]; alreadyCounted: string[] }> {
     let pending = chunk;
     const alreadyCounted: string[] = [];
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -24,7 +77,7 @@ export function dynamoAggregateStore(client: DynamoDBDocumentClient, tableName: 
               ...pending.map((r) => ({
                 Put: {
                   TableName: tableName,
-                  Item: { ...counterKey.appliedMarker(r.responseId), countedAt: new Date().toISOString() },
+                  Item: { ...counterKey.appliedMarker(r.responseId, generation), countedAt: new Date().toISOString() },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               })),
@@ -52,11 +105,11 @@ export function dynamoAggregateStore(client: DynamoDBDocumentClient, tableName: 
   }
 
   return {
-    async applyOnce(batch) {
+    async applyOnce(batch, generation = FIRST_GENERATION) {
       const applied: string[] = [];
       const alreadyCounted: string[] = [];
       for (const chunk of transactionChunks(batch)) {
-        const result = await applyChunk(chunk);
+        const result = await applyChunk(chunk, generation);
         applied.push(...result.applied);
         alreadyCounted.push(...result.alreadyCounted);
       }
@@ -74,7 +127,123 @@ export function dynamoAggregateStore(client: DynamoDBDocumentClient, tableName: 
         return { sk, counters };
       });
     },
+
+    async hasCounters(pk) {
+      const page = await client.send(
+        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, Limit: 1, ProjectionExpression: 'pk' }),
+      );
+      return (page.Items?.length ?? 0) > 0;
+    },
+
+    generations: () => readGenerations(client, tableName),
   };
+}
+
+/** Rebuild jobs: one job item and one item per segment under `REBUILD#<id>`, so segments save without contending. */
+export function dynamoRebuildStore(client: DynamoDBDocumentClient, tableName: string): RebuildStore {
+  return {
+    async start(job, segments, expected) {
+      const written = await transactWrite(client, [
+        {
+          Update: {
+            TableName: tableName,
+            Key: POINTER_KEY,
+            // Only one rebuild at a time, and only from the pointer the caller read (its generation number is then new).
+            ConditionExpression: 'attribute_not_exists(#building) AND (attribute_not_exists(#last) OR #last = :expectedLast)',
+            UpdateExpression: 'SET #building = :generation, #rebuildId = :id, #last = :generation, #live = if_not_exists(#live, :live)',
+            ExpressionAttributeNames: pointerNames,
+            ExpressionAttributeValues: { ':expectedLast': expected.lastGeneration, ':generation': job.generation, ':id': job.id, ':live': expected.live },
+          },
+        },
+        { Put: { TableName: tableName, Item: { pk: jobPartition(job.id), sk: JOB_SK, ...job }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...segments.map((segment) => ({
+          Put: { TableName: tableName, Item: { pk: jobPartition(job.id), sk: segmentSk(segment.segment), ...segmentAttributes(segment) } },
+        })),
+      ]);
+      return written === undefined;
+    },
+
+    async get(id) {
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': jobPartition(id) },
+        ConsistentRead: true,
+      });
+      const jobItem = items.find((item) => item.sk === JOB_SK);
+      if (!jobItem) return undefined;
+      const job = JobItem.parse(jobItem);
+      const segments = items
+        .filter((item) => String(item.sk).startsWith('segment#'))
+        .map((item) => {
+          const { position, ...rest } = SegmentItem.parse(item);
+          return { ...rest, position: position ?? null } satisfies SegmentProgress;
+        })
+        .sort((a, b) => a.segment - b.segment);
+      return { job: { ...job, finishedAt: job.finishedAt, error: job.error }, segments };
+    },
+
+    async saveSegment(id, progress) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: jobPartition(id), sk: segmentSk(progress.segment) },
+            ConditionExpression: '#step = :previous',
+            UpdateExpression: `SET #scanned = :scanned, #counted = :counted, #done = :done, #step = :step${progress.position ? ', #position = :position' : ' REMOVE #position'}`,
+            ExpressionAttributeNames: { '#position': 'position', '#scanned': 'scanned', '#counted': 'counted', '#done': 'done', '#step': 'step' },
+            ExpressionAttributeValues: {
+              ':previous': progress.step - 1,
+              ':scanned': progress.scanned,
+              ':counted': progress.counted,
+              ':done': progress.done,
+              ':step': progress.step,
+              ...(progress.position ? { ':position': progress.position } : {}),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    complete: (job, at) => finish(job, 'complete', at),
+    fail: (job, reason, at) => finish(job, 'failed', at, reason),
+  };
+
+  /** Ends a running job and releases the pointer in one transaction: the flip (or the give-up) happens exactly once. */
+  async function finish(job: RebuildJob, status: 'complete' | 'failed', at: string, reason?: string): Promise<boolean> {
+    const written = await transactWrite(client, [
+      {
+        Update: {
+          TableName: tableName,
+          Key: POINTER_KEY,
+          ConditionExpression: '#building = :generation AND #rebuildId = :id',
+          UpdateExpression: status === 'complete' ? 'SET #live = :generation REMOVE #building, #rebuildId' : 'REMOVE #building, #rebuildId',
+          ExpressionAttributeNames: { '#building': 'building', '#rebuildId': 'rebuildId', ...(status === 'complete' ? { '#live': 'live' } : {}) },
+          ExpressionAttributeValues: { ':generation': job.generation, ':id': job.id },
+        },
+      },
+      {
+        Update: {
+          TableName: tableName,
+          Key: { pk: jobPartition(job.id), sk: JOB_SK },
+          ConditionExpression: '#status = :running',
+          UpdateExpression: `SET #status = :status, finishedAt = :at${reason === undefined ? '' : ', #error = :error'}`,
+          ExpressionAttributeNames: { '#status': 'status', ...(reason === undefined ? {} : { '#error': 'error' }) },
+          ExpressionAttributeValues: { ':running': 'running', ':status': status, ':at': at, ...(reason === undefined ? {} : { ':error': reason.slice(0, 1000) }) },
+        },
+      },
+    ]);
+    return written === undefined;
+  }
+}
+
+function segmentAttributes(segment: SegmentProgress) {
+  const { position, ...rest } = segment;
+  return position ? { ...rest, position } : rest;
 }
 
 function counterUpdate(tableName: string, delta: CounterDelta) {

@@ -2,6 +2,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_NOTIFY_LIMIT, NotifyLimit } from '../domain/paging.ts';
+import type { RebuildMessage } from '../domain/rebuild.ts';
 import type { TicketMessage } from '../domain/ticket-messages.ts';
 import { systemClock, type MessageQueue, type Notifier, type OutboxReader } from '../ports.ts';
 import { cachedCatalog, dynamoCatalogStore } from './catalog-store.ts';
@@ -36,6 +37,10 @@ export function outboxFromEnv(client: DynamoDBDocumentClient, env: NodeJS.Proces
 
 export function ticketQueueFromEnv(env: NodeJS.ProcessEnv = process.env): MessageQueue<TicketMessage> {
   return sqsQueue<TicketMessage>(sqsClient(env[commonEnv.sqsEndpoint]), required(queues.tickets.envVar, env));
+}
+
+export function rebuildQueueFromEnv(env: NodeJS.ProcessEnv = process.env): MessageQueue<RebuildMessage> {
+  return sqsQueue<RebuildMessage>(sqsClient(env[commonEnv.sqsEndpoint]), required(queues.rebuilds.envVar, env));
 }
 
 /** The paging cap per rule × unit × window; unset variables keep the defaults, bad ones fail fast with their name. */

@@ -1,6 +1,9 @@
 // Pre-computed aggregates: how one response changes the per-day counters, and how counters become metrics.
 // Counters live per survey × org unit (and each unit above it) × local day, for the totals and for each indicator node,
 // so a dashboard question is answered by reading a few hundred small items, never by scanning responses.
+// Every counter belongs to a generation: the dashboard reads the live one, and a rebuild writes the next one from the
+// responses, then makes it live in one step (see functions/rebuild/). Generation 1 keeps the keys counters had before
+// generations existed, so existing data needs no migration.
 import type { Answers } from './answers.ts';
 import type { OrgTree } from './org.ts';
 import { addDays, bucketStart, bucketStarts, localDay, type Granularity } from './periods.ts';
@@ -26,18 +29,33 @@ export interface CounterDelta {
   add: Counters;
 }
 
+/** The generation every counter belonged to before rebuilds existed, and the live one until the first rebuild. */
+export const FIRST_GENERATION = 1;
+
+/** Key prefix of a generation's counters: none for generation 1 (today's keys), `G<n>#` after it. */
+const generationPrefix = (generation: number) => (generation === FIRST_GENERATION ? '' : `G${generation}#`);
+
 export const counterKey = {
-  partition: (surveyId: string, unitId: string) => `S#${surveyId}#U#${unitId}`,
+  partition: (surveyId: string, unitId: string, generation = FIRST_GENERATION) => `${generationPrefix(generation)}S#${surveyId}#U#${unitId}`,
   /** One item per local day holds the day's totals and every indicator node's counters. */
   day: (day: string) => `D#${day}`,
   /** Counter name of one indicator node's measure, kept in the day item beside the totals. */
   node: (nodeId: string, measure: string) => `n:${nodeId}:${measure}`,
-  /** Marker proving a response was counted, so a replayed stream record is not counted twice. */
-  appliedMarker: (responseId: string) => ({ pk: `R#${responseId}`, sk: 'applied' }),
+  /**
+   * Marker proving a response was counted into one generation, so a replayed stream record or a re-scanned page is not
+   * counted twice there. The markers of all generations of one response share its partition.
+   */
+  appliedMarker: (responseId: string, generation = FIRST_GENERATION) => ({
+    pk: `R#${responseId}`,
+    sk: generation === FIRST_GENERATION ? 'applied' : `applied#G${generation}`,
+  }),
 };
 
-/** The counter increments one response causes, in every unit from its own up to the root. */
-export function responseDeltas(response: CapturedResponse, survey: Survey, org: OrgTree, timeZone: string): CounterDelta[] {
+/**
+ * The counter increments one response causes in one generation, in every unit from its own up to the root of the org
+ * tree as it is now. `survey` must be the version the response answered: its questions decide the indicator nodes.
+ */
+export function responseDeltas(response: CapturedResponse, survey: Survey, org: OrgTree, timeZone: string, generation = FIRST_GENERATION): CounterDelta[] {
   const day = counterKey.day(localDay(response.submittedAt, timeZone));
   const total: Counters = { responses: 1 };
   const withNodes: Counters = { responses: 1 };
@@ -68,8 +86,8 @@ export function responseDeltas(response: CapturedResponse, survey: Survey, org: 
   const units = org.lineage(response.unitId).map((u) => u.id);
   if (units.length === 0) units.push(response.unitId);
   return units.flatMap((unitId) => [
-    { pk: counterKey.partition(response.surveyId, unitId), sk: day, add: withNodes },
-    { pk: counterKey.partition(ALL_SURVEYS, unitId), sk: day, add: total },
+    { pk: counterKey.partition(response.surveyId, unitId, generation), sk: day, add: withNodes },
+    { pk: counterKey.partition(ALL_SURVEYS, unitId, generation), sk: day, add: total },
   ]);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldDeltas, responseDeltas, summarize, type CapturedResponse } from '../../functions/domain/aggregation.ts';
+import { counterKey, foldDeltas, responseDeltas, summarize, type CapturedResponse } from '../../functions/domain/aggregation.ts';
 import { OrgTree } from '../../functions/domain/org.ts';
 import { nps } from '../../functions/domain/scoring.ts';
 import { demoSurveys, demoUnits } from '../../functions/local/demo.ts';
@@ -52,5 +52,33 @@ describe('aggregation', () => {
     expect(overall).toMatchObject({ level: 1, count: 7, score: expected, metric: 'nps', label: 'Overall recommendation' });
     expect(metrics.nodes.find((n) => n.nodeId === 'checkin')).toMatchObject({ level: 2, score: 4, metric: 'mean', scaleMax: 5 });
     expect(metrics.nodes.find((n) => n.nodeId === 'room-cleanliness')).toMatchObject({ level: 3, count: 0, score: null });
+  });
+
+  describe('counter generations', () => {
+    // Generation 1 keeps the keys counters had before generations, so no stored counter needs migrating.
+    it.each([
+      { generation: undefined, partition: 'S#hotel-stay#U#hq', marker: { pk: 'R#r1', sk: 'applied' } },
+      { generation: 1, partition: 'S#hotel-stay#U#hq', marker: { pk: 'R#r1', sk: 'applied' } },
+      { generation: 2, partition: 'G2#S#hotel-stay#U#hq', marker: { pk: 'R#r1', sk: 'applied#G2' } },
+      { generation: 17, partition: 'G17#S#hotel-stay#U#hq', marker: { pk: 'R#r1', sk: 'applied#G17' } },
+    ])('generation $generation: partition $partition, marker $marker.sk', ({ generation, partition, marker }) => {
+      expect(counterKey.partition('hotel-stay', 'hq', generation)).toBe(partition);
+      expect(counterKey.appliedMarker('r1', generation)).toEqual(marker);
+    });
+
+    it('writes the same increments into another generation, only under its keys', () => {
+      const r = response('r1', '2026-11-22T17:00:00Z', 9);
+      const first = responseDeltas(r, survey, org, tz);
+      const third = responseDeltas(r, survey, org, tz, 3);
+      expect(third.map((d) => d.pk)).toEqual(first.map((d) => `G3#${d.pk}`));
+      expect(third.map((d) => [d.sk, d.add])).toEqual(first.map((d) => [d.sk, d.add]));
+    });
+
+    it('rolls a response up the org tree as it is now: a moved unit counts under its new parent', () => {
+      const moved = new OrgTree(demoUnits.map((u) => (u.id === 'sh-bund' ? { ...u, parentId: 'south' } : u)));
+      const pks = responseDeltas(response('r1', '2026-11-22T17:00:00Z', 9), survey, moved, tz, 2).map((d) => d.pk);
+      expect(pks).toContain('G2#S#hotel-stay#U#south');
+      expect(pks).not.toContain('G2#S#hotel-stay#U#east');
+    });
   });
 });
