@@ -104,10 +104,13 @@ function expectedForEveryUnit(responses: StoredResponse[]): Record<string, Figur
   return Object.fromEntries([...parentOf.keys()].map((id) => [id, recount(responses, id)]));
 }
 
+/** Moves a unit the way an admin does, through PUT /api/v1/org/units/:id; the answer says a rebuild is needed. */
 async function moveUnit(id: string, parentId: string) {
   const catalog = dynamoCatalogStore(system.doc, system.names.catalog);
   const unit = (await catalog.load()).units.find((u) => u.id === id) as OrgUnit;
-  await catalog.putUnits([{ ...unit, parentId }]);
+  const res = await system.app.request(`/api/v1/org/units/${id}`, { method: 'PUT', headers: adminHeaders(), body: JSON.stringify({ parentId, kind: unit.kind, name: unit.name }) });
+  expect(res.status).toBe(200);
+  expect(await res.json()).toMatchObject({ moved: true, rebuildRequired: true });
   parentOf.set(id, parentId);
 }
 
