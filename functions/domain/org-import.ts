@@ -1,7 +1,7 @@
 // The org tree as a whole: the CSV import (a linear RFC 4180 reader, row/column errors), the rules every stored tree
 // keeps (one root, parents present and not archived, no cycles, bounded depth), and the diff an import would apply.
 import { LOCALES, type Locale } from './survey.ts';
-import { MAX_TREE_DEPTH, MAX_UNITS, OrgUnit, UNIT_KINDS } from './org.ts';
+import { MAX_TREE_DEPTH, MAX_UNITS, OrgUnit, UNIT_KINDS, UnitId } from './org.ts';
 
 /** Largest CSV file accepted: 20,000 units with three names each fit well inside it. */
 export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
@@ -281,6 +281,9 @@ export function planImport(csv: string, options: { locales: readonly Locale[]; c
 
   // Each row on its own.
   const entries: { unit: OrgUnit; at: CsvRecord }[] = [];
+  // Rows with problems of their own still take part in the tree checks under their id, so one pass reports a bad kind
+  // on one row and a missing parent or a repeated id on another (a parent named by a bad row is not "missing").
+  const standIns: { unit: OrgUnit; at: CsvRecord }[] = [];
   for (const record of rows) {
     if (record.fields.length === 1 && record.fields[0]!.trim() === '' && header.length > 1) continue; // a blank line
     // One error per cell: the first reason is the one to fix.
@@ -326,11 +329,17 @@ export function planImport(csv: string, options: { locales: readonly Locale[]; c
       }
     }
     if (!bad && result.success) entries.push({ unit: result.data, at: record });
+    else if (UnitId.safeParse(candidate.id).success) {
+      const parentId = UnitId.safeParse(candidate.parentId).success ? candidate.parentId : null;
+      standIns.push({ unit: { id: candidate.id, parentId, kind: 'store', name: {} }, at: record });
+    }
   }
   if (rows.length === 0) report({ row: 2, line: 2, column: 'id', message: 'no units: the file has a header and nothing under it' });
-  if (errors.length) return done();
-
-  for (const problem of checkTree(entries, (r) => `row ${r.row}`)) {
+  const rowErrors = new Set(errors.map((e) => `${e.row}\u0000${e.column}`));
+  const inFileOrder = [...entries, ...standIns].sort((a, b) => a.at.row - b.at.row);
+  for (const problem of checkTree(inFileOrder, (r) => `row ${r.row}`)) {
+    // A cell already reported on its own keeps its first reason.
+    if (rowErrors.has(`${problem.at.row}\u0000${problem.field}`)) continue;
     report({ row: problem.at.row, line: problem.at.line, column: problem.field, message: problem.message });
   }
   const current = new Map(options.current.map((u) => [u.id, u]));

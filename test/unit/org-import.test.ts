@@ -113,6 +113,14 @@ describe('planImport: a file that must be refused names the row, the column and 
     expect(errors.map((e) => ({ row: e.row, column: e.column, message: e.message }))).toEqual(expected.map((e) => ({ ...e, message: expect.stringMatching(e.message) })));
   });
 
+  it('reports row problems and tree problems of one file together: a bad kind, a missing parent and a repeated id', () => {
+    const file = ['id,parentId,kind,name_zh,name_en,name_ru', 'hq,,hq,总部,HQ,Офис', 'north,nowhere,region,北,North,Север', 'n-01,north,shop,北一,N1,С1', 'n-02,n-01,store,北二,N2,С2', 'hq,,hq,总部,Again,Снова'].join('\n');
+    const found = errorsOf(file).map((e) => [e.row, e.column]);
+    expect(found).toEqual(expect.arrayContaining([[3, 'parentId'], [4, 'kind'], [6, 'id']]));
+    // n-02 sits under the bad row n-01: its parent is in the file, so it is not reported as missing.
+    expect(found.filter(([row]) => row === 5)).toEqual([]);
+  });
+
   it('counts rows as a spreadsheet does after a quoted line break, and gives the line too', () => {
     const [error] = errorsOf(csv('hq,,hq,"总部\n第二行",HQ,ГО', 'a,hq,shop,甲,A,А'));
     expect(error).toMatchObject({ row: 3, line: 4, column: 'kind' });
