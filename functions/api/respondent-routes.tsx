@@ -26,11 +26,11 @@ export interface RespondentDeps {
 }
 
 /**
- * Status codes of the friendly pages. Not set up: 503, because the service cannot serve any survey yet and will once
- * the organisation is created (the API says 409 setup_required to the admin who can fix it). Closed and not open yet:
+ * Status codes of the friendly pages. Not set up: 404, because no survey exists yet (a 5xx would page whoever
+ * monitors the site, and the service itself is fine; the API says 409 setup_required to the admin who can fix it). Closed and not open yet:
  * 409, the status the API gives for survey_closed, so both doors agree and neither is cached as a page that exists.
  */
-const NOT_SET_UP = 503;
+const NOT_SET_UP = 404;
 const SURVEY_CLOSED = 409;
 
 

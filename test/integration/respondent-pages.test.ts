@@ -378,7 +378,7 @@ describe('friendly pages', () => {
     ];
     for (const [path, init, lang, says] of cases) {
       const res = await emptyApp.request(path, init, fromIp());
-      expect(res.status, path).toBe(503);
+      expect(res.status, path).toBe(404);
       const page = await res.text();
       expect(page).toContain(says);
       expect(page).toContain(`lang="${lang === 'zh' ? 'zh-CN' : lang}"`);
