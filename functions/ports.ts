@@ -87,8 +87,11 @@ export interface OrgCatalog {
 }
 
 export interface CatalogStore extends OrgCatalog {
-  /** The catalog, consistent as of `version`; throws SetupRequiredError when there is no organisation yet. */
-  load(): Promise<Catalog>;
+  /**
+   * The catalog, consistent as of `version`; throws SetupRequiredError when there is no organisation yet. Given a
+   * catalog this store loaded before, it reads again only what changed since (sections, surveys by revision).
+   */
+  load(previous?: Catalog): Promise<Catalog>;
   /** One published version of a survey (immutable, so it may be cached for good); undefined when there is none. */
   surveyVersion(surveyId: string, version: number): Promise<SurveyVersion | undefined>;
   /** The current catalog version stamp, read consistently (0 before the first write); cheap, one item. */

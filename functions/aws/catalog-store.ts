@@ -1,6 +1,8 @@
 // The catalog on DynamoDB: organisation settings, org units, survey definitions and alert rules, read together, with a
-// version stamp that every write raises so a cache can tell, with one small read, whether it is still current.
+// version stamp that every write raises so a cache can tell, with one small read, whether it is still current — and,
+// by the stamp's per-section counters, which part to read again.
 import {
+  BatchGetCommand,
   GetCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
@@ -15,8 +17,16 @@ import { dynamoSurveyPartitions, SURVEY_STATES, surveysFromItems } from './surve
 const ORG = ORG_PK;
 const SURVEY = SURVEY_STATES;
 const RULE = 'RULE';
-/** The version stamp: one item beside the settings, `version` counting catalog writes. */
+/**
+ * The version stamp: one item beside the settings, `version` counting catalog writes, and one counter per section
+ * (`s_org`, `s_surveys`, `s_rules`) raised with it, so a reload reads again only the sections that moved.
+ */
 const VERSION_KEY = { pk: ORG, sk: 'VERSION' };
+const SECTIONS = ['org', 'surveys', 'rules'] as const;
+type Section = (typeof SECTIONS)[number];
+type Stamp = { version: number; sections: Record<Section, number> };
+/** More changed surveys than this since the last load: read the whole partition rather than each by key. */
+const MAX_SURVEYS_BY_KEY = 50;
 /** Survey versions one cachedCatalog keeps in memory (least recently used dropped first). */
 export const MAX_CACHED_VERSIONS = 500;
 /** A full read that keeps racing writers is returned after this many tries, labelled with the older version. */
@@ -29,51 +39,100 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
   const queryPartition = (pk: string) =>
     queryAll(client, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true });
 
+  const readStamp = async (): Promise<Stamp> => {
+    const item = (await client.send(new GetCommand({ TableName: tableName, Key: VERSION_KEY, ConsistentRead: true }))).Item ?? {};
+    const count = (name: string) => (typeof item[name] === 'number' ? (item[name] as number) : 0);
+    return { version: count('version'), sections: { org: count('s_org'), surveys: count('s_surveys'), rules: count('s_rules') } };
+  };
+
   const readVersion = async (): Promise<number> => {
     const result = await client.send(new GetCommand({ TableName: tableName, Key: VERSION_KEY, ConsistentRead: true, ProjectionExpression: '#v', ExpressionAttributeNames: { '#v': 'version' } }));
     const version = result.Item?.version;
     return typeof version === 'number' ? version : 0;
   };
 
-  const bump = { Update: { TableName: tableName, Key: VERSION_KEY, UpdateExpression: 'ADD #v :one', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':one': 1 } } };
+  const bumpOf = (section: Section): TransactItem => ({
+    Update: { TableName: tableName, Key: VERSION_KEY, UpdateExpression: 'ADD #v :one, #s :one', ExpressionAttributeNames: { '#v': 'version', '#s': `s_${section}` }, ExpressionAttributeValues: { ':one': 1 } },
+  });
 
   /**
    * Applies one catalog change and raises the stamp in the same transaction, so no reader sees one without the other;
    * false when the change's own condition failed (two writes at once conflict on the stamp and are retried).
    */
-  const writeAndBump = async (change: TransactItem): Promise<boolean> => !(await transactWrite(client, [change, bump]));
-  const surveyParts = dynamoSurveyPartitions(client, tableName, bump);
+  const writeRule = async (change: TransactItem): Promise<boolean> => !(await transactWrite(client, [change, bumpOf('rules')]));
+  const surveyParts = dynamoSurveyPartitions(client, tableName, bumpOf('surveys'));
   // Settings and the unit tree (a chunked snapshot behind one pointer item) live in org-store.ts.
-  const org = dynamoOrgStore(client, tableName, bump);
+  const org = dynamoOrgStore(client, tableName, bumpOf('org'));
+
+  // What each loaded catalog was read from, so that a later load can keep the sections that did not move.
+  const sources = new WeakMap<Catalog, { stamp: Stamp; surveyItems: Map<string, { rev: unknown; item: Record<string, unknown> }> }>();
+
+  const loadOrg = async () => {
+    const orgItems = await queryPartition(ORG);
+    const organisation = org.organisationFrom(orgItems);
+    if (!organisation) throw new SetupRequiredError();
+    return { organisation, units: await org.unitsFrom(orgItems), managers: org.managersFrom(orgItems) };
+  };
+
+  /** The survey state items: those whose revision moved are read by key, the rest kept from the previous load. */
+  const loadSurveyItems = async (previous: Map<string, { rev: unknown; item: Record<string, unknown> }> | undefined) => {
+    if (!previous) return new Map((await queryPartition(SURVEY)).map((item) => [String(item.sk), { rev: item.rev, item }]));
+    const heads = await queryAll(client, {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': SURVEY },
+      ProjectionExpression: 'sk, #rev',
+      ExpressionAttributeNames: { '#rev': 'rev' },
+      ConsistentRead: true,
+    });
+    const changed = heads.filter((head) => {
+      const held = previous.get(String(head.sk));
+      return !held || held.rev === undefined || held.rev !== head.rev;
+    });
+    if (changed.length > MAX_SURVEYS_BY_KEY) return loadSurveyItems(undefined);
+    const next = new Map<string, { rev: unknown; item: Record<string, unknown> }>();
+    for (const head of heads) {
+      const held = previous.get(String(head.sk));
+      if (held && !changed.includes(head)) next.set(String(head.sk), held);
+    }
+    for (let i = 0; i < changed.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = changed.slice(i, i + 100).map((head) => ({ pk: SURVEY, sk: head.sk }));
+      for (let round = 0; keys && keys.length; round++) {
+        if (round >= 10) throw new Error('the survey states could not be read (unprocessed keys kept coming back)');
+        const result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of result.Responses?.[tableName] ?? []) next.set(String(item.sk), { rev: item.rev, item });
+        keys = result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return next;
+  };
 
   return {
     version: readVersion,
     surveyVersion: surveyParts.surveyVersion,
     surveyAuthoring: surveyParts.authoring,
-    async load() {
-      // Read the stamp before and after the partitions: equal stamps mean no write landed in between, so the items are
+    async load(previous) {
+      // Read the stamp before and after the sections: equal stamps mean no write landed in between, so the items are
       // exactly that version. If one did, read again (bounded); the content then holds at least the earlier stamp.
-      let before = await readVersion();
+      // A section whose counter has not moved since `previous` was loaded is taken from it as it is.
+      const source = previous ? sources.get(previous) : undefined;
+      const kept = (section: Section, stamp: Stamp) => previous !== undefined && source !== undefined && source.stamp.sections[section] === stamp.sections[section] && source.stamp.sections[section] > 0;
+      let before = await readStamp();
       for (let attempt = 1; ; attempt++) {
-        const [orgItems, surveyItems, ruleItems] = await Promise.all([queryPartition(ORG), queryPartition(SURVEY), queryPartition(RULE)]);
-        const after = await readVersion();
-        if (after !== before && attempt < MAX_LOAD_ATTEMPTS) {
+        const [orgPart, surveyItems, rules] = await Promise.all([
+          kept('org', before) ? { organisation: previous!.organisation, units: previous!.units, managers: previous!.managers } : loadOrg(),
+          kept('surveys', before) ? source!.surveyItems : loadSurveyItems(source?.surveyItems),
+          kept('rules', before) ? previous!.rules : queryPartition(RULE).then((items) => items.map((i) => AlertRule.parse(i.value))),
+        ]);
+        const after = await readStamp();
+        if (after.version !== before.version && attempt < MAX_LOAD_ATTEMPTS) {
           before = after;
           continue;
         }
-        const organisation = org.organisationFrom(orgItems);
-        if (!organisation) throw new SetupRequiredError();
-        const units = await org.unitsFrom(orgItems);
-        const { surveys, surveyStates } = surveysFromItems(surveyItems);
-        return {
-          organisation,
-          units,
-          surveys,
-          surveyStates,
-          rules: ruleItems.map((i) => AlertRule.parse(i.value)),
-          managers: org.managersFrom(orgItems),
-          version: before,
-        };
+        const { surveys, surveyStates } = surveysFromItems([...surveyItems.values()].map((held) => held.item));
+        const catalog: Catalog = { ...orgPart, surveys, surveyStates, rules, version: before.version };
+        sources.set(catalog, { stamp: before, surveyItems });
+        return catalog;
       }
     },
     organisation: () => org.organisation(),
@@ -83,11 +142,11 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
     putUnits: (units) => org.putUnits(units),
     putSurvey: (survey) => surveyParts.putSurvey(survey, new Date().toISOString()),
     async putRule(rule) {
-      await writeAndBump({ Put: { TableName: tableName, Item: { pk: RULE, sk: rule.id, value: rule } } });
+      await writeRule({ Put: { TableName: tableName, Item: { pk: RULE, sk: rule.id, value: rule } } });
     },
     async deleteRule(id) {
       // An unknown rule: nothing deleted and the stamp left alone.
-      return writeAndBump({ Delete: { TableName: tableName, Key: { pk: RULE, sk: id }, ConditionExpression: 'attribute_exists(pk)' } });
+      return writeRule({ Delete: { TableName: tableName, Key: { pk: RULE, sk: id }, ConditionExpression: 'attribute_exists(pk)' } });
     },
     putManagers: (unitId, managers) => org.putManagers(unitId, managers),
   };
@@ -109,7 +168,8 @@ export function cachedCatalog(store: CatalogStore): CatalogStore {
   const reload = (version: number): Promise<Catalog> => {
     if (reloading && reloading.version === version) return reloading.catalog;
     const ticket = ++started;
-    const catalog = store.load().then((loaded) => {
+    // The catalog held so far lets the store read again only the sections that moved since.
+    const catalog = store.load(held).then((loaded) => {
       if (ticket > heldFrom) {
         held = loaded;
         heldFrom = ticket;

@@ -28,12 +28,19 @@ export interface SurveyCatalogPart {
   surveyStates: Record<string, SurveyState>;
 }
 
+const parsedItems = new WeakMap<object, ReturnType<typeof readStateItem>>();
+
 /** The catalog's view of the survey state items: every survey's state, and the live versions of published ones. */
 export function surveysFromItems(items: readonly Record<string, unknown>[]): SurveyCatalogPart {
   const surveys: SurveyVersion[] = [];
   const surveyStates: Record<string, SurveyState> = {};
   for (const item of items) {
-    const read = readStateItem(item);
+    // A reload keeps the item objects of unchanged surveys, so each is parsed once, not on every reload.
+    let read = parsedItems.get(item);
+    if (!read) {
+      read = readStateItem(item);
+      parsedItems.set(item, read);
+    }
     surveyStates[read.state.id] = read.state;
     if (read.live) surveys.push(read.live);
   }

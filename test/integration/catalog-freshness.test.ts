@@ -116,8 +116,37 @@ describe('an unchanged catalog', () => {
     const loaded = await Promise.all(Array.from({ length: 10 }, () => alerts.load()));
     expect(new Set(loaded).size).toBe(1);
     expect(loaded[0]!.rules.map((r) => r.id)).toContain('rush-hour');
-    expect(sent.get('Query')).toBe(4);
+    // One reload, and only of the section that moved: the rules.
+    expect(sent.get('Query')).toBe(1);
     await alerts.deleteRule('rush-hour');
+  });
+
+  it('reads again only what changed: the rules after a rule, the org after a manager list, one survey by key after a publish', async () => {
+    const { doc, sent, reset } = countingClient(endpoint);
+    const alerts = cachedCatalog(dynamoCatalogStore(doc, table));
+    const first = await alerts.load();
+    const writer = dynamoCatalogStore(documentClient(endpoint), table);
+
+    await writer.putManagers('sz-bay', [{ name: 'New manager', email: 'new@cloudstay.example', phone: '+8675560009999', locale: 'en' }]);
+    reset();
+    const afterManagers = await alerts.load();
+    expect(afterManagers.managers['sz-bay']?.[0]?.name).toBe('New manager');
+    expect(afterManagers.rules).toBe(first.rules); // kept, not read again
+    expect(afterManagers.surveys[0]).toBe(first.surveys[0]);
+    expect(sent.get('Query')).toBe(2); // the org partition and the unit tree's chunks
+    expect(sent.get('BatchGetItem')).toBeUndefined();
+
+    const [hotel] = demoSurveys;
+    const { version: _version, ...definition } = hotel!;
+    await writer.putSurvey({ ...definition, title: { ...definition.title, en: 'How was your stay with us?' } });
+    reset();
+    const afterPublish = await alerts.load();
+    const published = afterPublish.surveys.find((s) => s.id === 'hotel-stay');
+    expect(published?.title.en).toBe('How was your stay with us?');
+    expect(published?.version).toBeGreaterThan(first.surveys.find((s) => s.id === 'hotel-stay')!.version);
+    expect(afterPublish.units).toBe(afterManagers.units);
+    expect(sent.get('Query')).toBe(1); // the survey heads (id and revision only)
+    expect(sent.get('BatchGetItem')).toBe(1); // the one survey that changed
   });
 });
 
