@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { functions } from '../functions/topology.ts';
 import { projectRoot, startLocalRuntime } from '../functions/local/runtime.ts';
 import { benchKeywords } from './keywords.ts';
+import { benchCatalogScale } from './catalog-scale.ts';
 import { benchOrgImport } from './org-import.ts';
 import { benchRebuild } from './rebuild.ts';
 
@@ -171,6 +172,9 @@ async function main() {
 
   // 7b. The org tree at scale: a 10,000-unit CSV import and the catalog load with 10,000 units (own DynamoDB Local).
   Object.assign(results, await benchOrgImport());
+
+  // 7c. The catalog at the scale of a large organisation: cold load, freshness check, reloads, memory (own DynamoDB Local).
+  Object.assign(results, await benchCatalogScale());
 
   // 8. Rebuild throughput: every counter recounted from 100,000 responses (its own DynamoDB Local).
   Object.assign(results, await benchRebuild());
