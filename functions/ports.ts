@@ -52,6 +52,16 @@ export class SetupRequiredError extends Error {
   }
 }
 
+/** What the first missing step of the setup is, for the errors that say so. */
+export const NO_UNITS_YET = 'The organisation has no org units yet: import them with POST /api/v1/org/units/import (text/csv: id,parentId,kind,name_zh,name_en,name_ru) or create them with PUT /api/v1/org/units/:id.';
+
+/** The org tree's top unit; SetupRequiredError (naming the next step) while the organisation has no units yet. */
+export function rootUnitOrSetup<U>(org: { root(): U | undefined }): U {
+  const root = org.root();
+  if (root === undefined) throw new SetupRequiredError(NO_UNITS_YET);
+  return root;
+}
+
 export interface Catalog {
   organisation: Organisation;
   /** Every unit, archived ones included (they keep their history); pickers and new links skip `archived`. */

@@ -5,7 +5,7 @@ import { ulid } from 'ulid';
 import { checkAnswers, type FieldIssue } from '../domain/answers.ts';
 import { OrgTree } from '../domain/org.ts';
 import type { Locale, SurveyState, SurveyVersion } from '../domain/survey.ts';
-import type { CatalogStore, Clock, ResponseStore, StoredResponse } from '../ports.ts';
+import { rootUnitOrSetup, type CatalogStore, type Clock, type ResponseStore, type StoredResponse } from '../ports.ts';
 
 export interface CaptureInput {
   surveyId: string;
@@ -51,7 +51,7 @@ export async function captureResponse(input: CaptureInput, deps: CaptureDeps): P
 
   const org = new OrgTree(catalog.units);
   const issues: FieldIssue[] = [];
-  const unitId = input.unitId ?? org.root()?.id;
+  const unitId = input.unitId ?? rootUnitOrSetup(org).id;
   if (!unitId || !org.get(unitId)) issues.push({ path: 'unitId', message: `unknown org unit "${input.unitId ?? ''}"` });
   const locale = input.locale ?? survey.defaultLocale;
   if (!survey.locales.includes(locale)) issues.push({ path: 'locale', message: `survey "${survey.id}" is offered in ${survey.locales.join(', ')}` });

@@ -8,7 +8,7 @@ import { OrgTree } from '../domain/org.ts';
 import { addDays, localDay, notBeforeFirstDay, windowProblem } from '../domain/periods.ts';
 import type { TicketMessage } from '../domain/ticket-messages.ts';
 import { applyAction, Manager, TICKET_STATES, TicketCommand, ticketView } from '../domain/tickets.ts';
-import { InvalidCursorError, MAX_OUTBOX_PAGE, outboxPosition, type CatalogStore, type Clock, type MessageQueue, type OutboxReader, type TicketStore } from '../ports.ts';
+import { InvalidCursorError, MAX_OUTBOX_PAGE, rootUnitOrSetup, outboxPosition, type CatalogStore, type Clock, type MessageQueue, type OutboxReader, type TicketStore } from '../ports.ts';
 import { scheduleChecks } from '../tickets/handle-messages.ts';
 import type { AdminEnv } from './auth.ts';
 import { ErrorBody, errorBody, validationError } from './errors.ts';
@@ -218,7 +218,7 @@ export function registerLoopRoutes(app: OpenAPIHono<AdminEnv>, deps: LoopDeps): 
     const query = c.req.valid('query');
     const catalog = await deps.catalog.load();
     const org = new OrgTree(catalog.units);
-    const unitId = query.unitId ?? org.root()?.id ?? '';
+    const unitId = query.unitId ?? rootUnitOrSetup(org).id;
     if (!org.get(unitId)) return c.json(validationError([{ path: 'query.unitId', message: `unknown org unit "${unitId}"` }]), 400);
     const timeZone = catalog.organisation.timeZone;
     const to = query.to ?? localDay(deps.clock.now(), timeZone);

@@ -5,7 +5,7 @@ import type { FieldIssue } from '../domain/answers.ts';
 import { OrgTree } from '../domain/org.ts';
 import { addDays, notBeforeFirstDay, windowProblem, type Granularity, type WindowProblem } from '../domain/periods.ts';
 import type { Locale } from '../domain/survey.ts';
-import type { AggregateStore, CatalogStore, Clock } from '../ports.ts';
+import { rootUnitOrSetup, type AggregateStore, type CatalogStore, type Clock } from '../ports.ts';
 
 
 export interface MetricsRequest {
@@ -43,7 +43,7 @@ async function resolveScope(request: Omit<MetricsRequest, 'granularity'> & { gra
   const issues: FieldIssue[] = [];
   const survey = request.surveyId ? catalog.surveys.find((s) => s.id === request.surveyId) : undefined;
   if (request.surveyId && !survey) issues.push({ path: 'query.surveyId', message: `unknown survey "${request.surveyId}"` });
-  const unitId = request.unitId ?? org.root()?.id ?? '';
+  const unitId = request.unitId ?? rootUnitOrSetup(org).id;
   if (!org.get(unitId)) issues.push({ path: 'query.unitId', message: `unknown org unit "${request.unitId ?? ''}"` });
   const window = defaultWindow(deps.clock.now(), catalog.organisation.timeZone);
   const to = request.to ?? window.to;

@@ -7,7 +7,7 @@ import { checkAnswers, type Answers, type FieldIssue } from '../domain/answers.t
 import { surveyFlow, type LogicContext } from '../domain/logic.ts';
 import { OrgTree } from '../domain/org.ts';
 import { LOCALES, localize, type Locale, type Survey, type SurveyState, type SurveyVersion } from '../domain/survey.ts';
-import { SetupRequiredError, type Catalog, type CatalogStore, type Clock, type ResponseStore } from '../ports.ts';
+import { rootUnitOrSetup, SetupRequiredError, type Catalog, type CatalogStore, type Clock, type ResponseStore } from '../ports.ts';
 import type { AdminEnv } from './auth.ts';
 import { captureResponse, closedReason, isResponseId } from './capture.ts';
 import { envelopeFromForm, FORM_FIELD } from './envelope.ts';
@@ -192,6 +192,8 @@ export function registerRespondentRoutes(app: OpenAPIHono<AdminEnv>, deps: Respo
     let catalog: Catalog;
     try {
       catalog = await deps.catalog.load();
+      // A survey may be published before the org units exist; nobody can answer for a unit yet.
+      rootUnitOrSetup(new OrgTree(catalog.units));
     } catch (error) {
       if (error instanceof SetupRequiredError) return { kind: 'setup', locale: pickLocale(requested, { locales: [...LOCALES], defaultLocale: 'en' }, acceptLanguage) };
       throw error;

@@ -123,6 +123,12 @@ describe('setting up from an empty start', () => {
     expect(JSON.stringify(await badZone.json())).toContain('timeZone');
     expect((await api('/api/v1/organisation', { method: 'PUT', body: organisation })).status).toBe(200);
     expect(await json(await api('/api/v1/organisation'))).toMatchObject({ timeZone: 'Europe/Moscow', defaultLocale: 'en' });
+    // The next step is named while it is missing: the org units.
+    for (const path of ['/api/v1/metrics', '/api/v1/loop-metrics']) {
+      const noUnits = await api(path);
+      expect(noUnits.status, path).toBe(409);
+      expect((await json<{ error: { code: string; message: string } }>(noUnits)).error).toMatchObject({ code: 'setup_required', message: expect.stringContaining('/api/v1/org/units/import') });
+    }
 
     const badCsv = [
       'id,parentId,kind,name_zh,name_en,name_ru',
