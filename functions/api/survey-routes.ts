@@ -281,7 +281,11 @@ export function registerSurveyRoutes(app: OpenAPIHono<AdminEnv>, deps: SurveyRou
 
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid('json');
-    const result = await createSurvey(body.templateId !== undefined ? { id: body.id, templateId: body.templateId } : { id: body.id, definition: body.definition }, authoring());
+    const organisation = body.templateId !== undefined ? await deps.catalog.organisation() : undefined;
+    const result = await createSurvey(
+      body.templateId !== undefined ? { id: body.id, templateId: body.templateId, languages: organisation } : { id: body.id, definition: body.definition },
+      authoring(),
+    );
     if (result.kind !== 'ok') return refusal(c, result);
     return c.json(result.value, 201);
   });

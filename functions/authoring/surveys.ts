@@ -1,7 +1,7 @@
 // Use cases of the survey lifecycle: create (from a template or our JSON), save the draft, publish immutable versions
 // that stay compatible with the earlier ones, close, reopen, schedule and delete — through the survey store by key.
 import type { FieldIssue } from '../domain/answers.ts';
-import { Survey, type SurveyState, type SurveyVersion } from '../domain/survey.ts';
+import { Survey, type Locale, type SurveyState, type SurveyVersion } from '../domain/survey.ts';
 import { versionIssues } from '../domain/survey-compat.ts';
 import type { SurveyTemplate } from '../domain/templates/index.ts';
 import { MAX_SURVEY_VERSIONS, type Clock, type PublishedVersion, type StoredSurveyState, type SurveyStore } from '../ports.ts';
@@ -39,7 +39,24 @@ function parseDefinition(raw: unknown, prefix: string): AuthoringResult<Survey> 
   );
 }
 
-export type CreateSurveyInput = { id: string; templateId: string; definition?: undefined } | { id: string; definition: unknown; templateId?: undefined };
+export type CreateSurveyInput =
+  | {
+      id: string;
+      templateId: string;
+      definition?: undefined;
+      /** The organisation's languages: a template (written in all three) is offered in those it shares with them. */
+      languages?: { locales: readonly Locale[]; defaultLocale: Locale } | undefined;
+    }
+  | { id: string; definition: unknown; templateId?: undefined };
+
+/** A template's languages narrowed to the organisation's; unchanged when they share none. */
+export function inLanguagesOf<S extends { locales: Locale[]; defaultLocale: Locale }>(survey: S, languages: { locales: readonly Locale[]; defaultLocale: Locale } | undefined): S {
+  if (!languages) return survey;
+  const locales = survey.locales.filter((l) => languages.locales.includes(l));
+  if (locales.length === 0) return survey;
+  const defaultLocale = locales.includes(languages.defaultLocale) ? languages.defaultLocale : locales.includes(survey.defaultLocale) ? survey.defaultLocale : locales[0]!;
+  return { ...survey, locales, defaultLocale };
+}
 
 /** A new survey as a draft, from a template of the bank or from our JSON; 409 when the id is taken. */
 export async function createSurvey(input: CreateSurveyInput, deps: SurveyAuthoringDeps): Promise<AuthoringResult<{ state: SurveyState; draft: Survey }>> {
@@ -47,7 +64,7 @@ export async function createSurvey(input: CreateSurveyInput, deps: SurveyAuthori
   if (input.templateId !== undefined) {
     const template = deps.templates.find((t) => t.id === input.templateId);
     if (!template) return invalid([{ path: 'templateId', message: `unknown template "${input.templateId}"; GET /api/v1/templates lists them` }]);
-    parsed = parseDefinition({ ...template.survey, id: input.id }, 'definition');
+    parsed = parseDefinition({ ...inLanguagesOf(template.survey, input.languages), id: input.id }, 'definition');
   } else {
     const raw = input.definition;
     const withId = raw && typeof raw === 'object' && !Array.isArray(raw) && !('id' in raw) ? { ...raw, id: input.id } : raw;

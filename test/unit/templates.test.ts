@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Condition } from '../../functions/domain/logic-schema.ts';
 import { INDUSTRIES, surveyTemplates, type SurveyTemplate } from '../../functions/domain/templates/index.ts';
 import { LOCALES, nodeLevels, Question, scoreRange, Survey, type SurveyInput } from '../../functions/domain/survey.ts';
+import { inLanguagesOf } from '../../functions/authoring/surveys.ts';
 
 const CJK = /[\u3400-\u9fff]/;
 const CYRILLIC = /[\u0400-\u04ff]/;
@@ -227,5 +228,19 @@ describe('template bank', () => {
     expect(missing).toEqual(['.survey.questions.0.label']);
     const wrongScript = texts.filter(({ text }) => !CJK.test(String(text.zh))).map((t) => t.path);
     expect(wrongScript).toEqual(['.questionBank.0.label']);
+  });
+});
+
+describe('a template for an organisation that works in fewer languages', () => {
+  it.each([
+    [['en'], 'en', ['en'], 'en'],
+    [['ru', 'en'], 'ru', ['en', 'ru'], 'ru'],
+    [['zh'], 'zh', ['zh'], 'zh'],
+  ] as const)('organisation %j (default %s) → survey offered in %j, default %s', (locales, defaultLocale, expected, expectedDefault) => {
+    for (const template of surveyTemplates) {
+      const survey = Survey.parse({ ...inLanguagesOf(template.survey, { locales, defaultLocale }), id: 'x' });
+      expect([...survey.locales].sort()).toEqual([...expected].sort());
+      expect(survey.defaultLocale).toBe(expectedDefault);
+    }
   });
 });
