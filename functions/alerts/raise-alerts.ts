@@ -14,6 +14,7 @@ import type { ClosedLoopDeps, StoredResponse } from '../ports.ts';
 /** Responses older than this when they reach the rules (imports, backfills, demo history) raise no alerts. */
 export const MAX_ALERT_AGE_HOURS = 24;
 import { notifyOnce } from '../tickets/notify-once.ts';
+import { surveyVersions } from '../aggregate/counting.ts';
 
 export type RaiseAlertsDeps = ClosedLoopDeps;
 
@@ -29,6 +30,8 @@ function facts(response: StoredResponse): ResponseFacts {
 export async function raiseAlerts(records: DynamoDBRecord[], deps: RaiseAlertsDeps): Promise<DynamoDBBatchResponse> {
   const catalog = await deps.catalog.load();
   const org = new OrgTree(catalog.units);
+  // Rules read a response with the questions of the version it answered (an older one may ask what the live one drops).
+  const versionOf = surveyVersions(catalog, deps.catalog);
   const failures: { itemIdentifier: string }[] = [];
 
   // Records are independent (effects are keyed per response and rule), so a batch is worked on concurrently.
@@ -45,7 +48,7 @@ export async function raiseAlerts(records: DynamoDBRecord[], deps: RaiseAlertsDe
       const ageHours = (deps.clock.now().getTime() - new Date(response.submittedAt).getTime()) / 3_600_000;
       if (ageHours > MAX_ALERT_AGE_HOURS) return true; // nobody can recover a stay from months ago: no pager for history
       const previous = record.eventName === 'MODIFY' ? image(record, 'OldImage') : undefined;
-      const survey = catalog.surveys.find((s) => s.id === response.surveyId);
+      const survey = await versionOf(response.surveyId, response.surveyVersion);
       if (!survey) throw new Error(`response ${response.id} names unknown survey ${response.surveyId}`);
 
       const matches = newlyMatchingRules(catalog.rules, facts(response), previous && facts(previous), survey, org);
