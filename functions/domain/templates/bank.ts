@@ -3,7 +3,7 @@
 // those stages and their details.
 import type { ConditionGroup } from '../logic-schema.ts';
 import type { SurveyTemplate } from './index.ts';
-import { CES_ENDS, COMMENT_LABEL, CSAT_ENDS, NPS_ENDS, OTHER_OPTION, detailRating, whenAtMost } from './wording.ts';
+import { CES_ENDS, COMMENT_LABEL, CSAT_ENDS, detailRating, improveQuestion, NPS_ENDS, OTHER_OPTION, whenAtMost } from './wording.ts';
 
 const whenUsed = (channel: string): ConditionGroup => ({
   match: 'all',
@@ -224,26 +224,14 @@ export const bankTemplate: SurveyTemplate = {
         }),
         showIf: whenAnswered('support-ease'),
       },
-      {
-        id: 'improve',
-        type: 'multi',
-        nodeId: 'overall',
-        showIf: whenAtMost('nps', 8),
-        label: {
-          zh: '哪些方面改进后，您会更愿意推荐我们？',
-          en: 'What would make you more likely to recommend us?',
-          ru: 'Что нам улучшить, чтобы вы охотнее нас рекомендовали?',
-        },
-        options: [
-          { id: 'account-opening', label: { zh: '开户流程', en: 'Opening an account', ru: 'Открытие счёта' } },
-          { id: 'branch', label: { zh: '网点服务', en: 'Branch service', ru: 'Обслуживание в отделении' } },
-          { id: 'mobile-app', label: { zh: '手机银行', en: 'Mobile app', ru: 'Мобильное приложение' } },
-          { id: 'cards', label: { zh: '银行卡与支付', en: 'Cards and payments', ru: 'Карты и платежи' } },
-          { id: 'support', label: { zh: '客服', en: 'Customer support', ru: 'Служба поддержки' } },
-          { id: 'fees', label: { zh: '费用与利率', en: 'Fees and rates', ru: 'Комиссии и ставки' } },
-          OTHER_OPTION,
-        ],
-      },
+      improveQuestion([
+        { id: 'account-opening', label: { zh: '开户流程', en: 'Opening an account', ru: 'Открытие счёта' } },
+        { id: 'branch', label: { zh: '网点服务', en: 'Branch service', ru: 'Обслуживание в отделении' } },
+        { id: 'mobile-app', label: { zh: '手机银行', en: 'Mobile app', ru: 'Мобильное приложение' } },
+        { id: 'cards', label: { zh: '银行卡与支付', en: 'Cards and payments', ru: 'Карты и платежи' } },
+        { id: 'support', label: { zh: '客服', en: 'Customer support', ru: 'Служба поддержки' } },
+        { id: 'fees', label: { zh: '费用与利率', en: 'Fees and rates', ru: 'Комиссии и ставки' } },
+      ]),
       { id: 'comment', type: 'text', nodeId: 'overall', maxLength: 2000, label: COMMENT_LABEL },
     ],
     pages: [

@@ -1,6 +1,6 @@
 // Template: a hotel stay, from booking to check-out.
 import type { SurveyTemplate } from './index.ts';
-import { CES_ENDS, COMMENT_LABEL, CSAT_ENDS, NPS_ENDS, OTHER_OPTION, detailRating, whenAtMost } from './wording.ts';
+import { CES_ENDS, COMMENT_LABEL, CSAT_ENDS, detailRating, improveQuestion, NPS_ENDS, OTHER_OPTION, whenAtMost } from './wording.ts';
 
 export const hotelTemplate: SurveyTemplate = {
   id: 'hotel-stay',
@@ -166,26 +166,14 @@ export const hotelTemplate: SurveyTemplate = {
         en: 'How clear and accurate was your bill?',
         ru: 'Насколько понятным и точным был счёт?',
       }),
-      {
-        id: 'improve',
-        type: 'multi',
-        nodeId: 'overall',
-        showIf: whenAtMost('nps', 8),
-        label: {
-          zh: '哪些方面改进后，您会更愿意推荐我们？',
-          en: 'What would make you more likely to recommend us?',
-          ru: 'Что нам улучшить, чтобы вы охотнее нас рекомендовали?',
-        },
-        options: [
-          { id: 'booking', label: { zh: '预订', en: 'Booking', ru: 'Бронирование' } },
-          { id: 'checkin', label: { zh: '入住办理', en: 'Check-in', ru: 'Заселение' } },
-          { id: 'room', label: { zh: '客房', en: 'Room', ru: 'Номер' } },
-          { id: 'dining', label: { zh: '餐饮', en: 'Food and drink', ru: 'Питание' } },
-          { id: 'checkout', label: { zh: '退房', en: 'Check-out', ru: 'Выезд' } },
-          { id: 'value', label: { zh: '性价比', en: 'Value for money', ru: 'Соотношение цены и качества' } },
-          OTHER_OPTION,
-        ],
-      },
+      improveQuestion([
+        { id: 'booking', label: { zh: '预订', en: 'Booking', ru: 'Бронирование' } },
+        { id: 'checkin', label: { zh: '入住办理', en: 'Check-in', ru: 'Заселение' } },
+        { id: 'room', label: { zh: '客房', en: 'Room', ru: 'Номер' } },
+        { id: 'dining', label: { zh: '餐饮', en: 'Food and drink', ru: 'Питание' } },
+        { id: 'checkout', label: { zh: '退房', en: 'Check-out', ru: 'Выезд' } },
+        { id: 'value', label: { zh: '性价比', en: 'Value for money', ru: 'Соотношение цены и качества' } },
+      ]),
       { id: 'comment', type: 'text', nodeId: 'overall', maxLength: 2000, label: COMMENT_LABEL },
     ],
     pages: [

@@ -1,6 +1,6 @@
 // Template: a meal at a restaurant, from getting a table to paying the bill.
 import type { SurveyTemplate } from './index.ts';
-import { CES_ENDS, COMMENT_LABEL, CSAT_ENDS, NPS_ENDS, OTHER_OPTION, detailRating, whenAtMost } from './wording.ts';
+import { CES_ENDS, COMMENT_LABEL, CSAT_ENDS, detailRating, improveQuestion, NPS_ENDS, OTHER_OPTION, whenAtMost } from './wording.ts';
 
 export const restaurantTemplate: SurveyTemplate = {
   id: 'restaurant-visit',
@@ -165,26 +165,14 @@ export const restaurantTemplate: SurveyTemplate = {
         en: 'How would you rate value for money?',
         ru: 'Как вы оцениваете соотношение цены и качества?',
       }),
-      {
-        id: 'improve',
-        type: 'multi',
-        nodeId: 'overall',
-        showIf: whenAtMost('nps', 8),
-        label: {
-          zh: '哪些方面改进后，您会更愿意推荐我们？',
-          en: 'What would make you more likely to recommend us?',
-          ru: 'Что нам улучшить, чтобы вы охотнее нас рекомендовали?',
-        },
-        options: [
-          { id: 'seating', label: { zh: '订位与等位', en: 'Booking and waiting', ru: 'Бронирование и ожидание' } },
-          { id: 'menu', label: { zh: '菜单选择', en: 'Menu choice', ru: 'Выбор блюд в меню' } },
-          { id: 'food', label: { zh: '菜品口味', en: 'Food', ru: 'Вкус блюд' } },
-          { id: 'service', label: { zh: '服务', en: 'Service', ru: 'Обслуживание' } },
-          { id: 'ambience', label: { zh: '就餐环境', en: 'Ambience', ru: 'Атмосфера' } },
-          { id: 'value', label: { zh: '性价比', en: 'Value for money', ru: 'Соотношение цены и качества' } },
-          OTHER_OPTION,
-        ],
-      },
+      improveQuestion([
+        { id: 'seating', label: { zh: '订位与等位', en: 'Booking and waiting', ru: 'Бронирование и ожидание' } },
+        { id: 'menu', label: { zh: '菜单选择', en: 'Menu choice', ru: 'Выбор блюд в меню' } },
+        { id: 'food', label: { zh: '菜品口味', en: 'Food', ru: 'Вкус блюд' } },
+        { id: 'service', label: { zh: '服务', en: 'Service', ru: 'Обслуживание' } },
+        { id: 'ambience', label: { zh: '就餐环境', en: 'Ambience', ru: 'Атмосфера' } },
+        { id: 'value', label: { zh: '性价比', en: 'Value for money', ru: 'Соотношение цены и качества' } },
+      ]),
       { id: 'comment', type: 'text', nodeId: 'overall', maxLength: 2000, label: COMMENT_LABEL },
     ],
     pages: [

@@ -1,6 +1,6 @@
 // Template: a visit to a shop, from walking in to paying, plus the offers and loyalty scheme that bring shoppers back.
 import type { SurveyTemplate } from './index.ts';
-import { CES_ENDS, COMMENT_LABEL, CSAT_ENDS, NPS_ENDS, OTHER_OPTION, detailRating, whenAtMost } from './wording.ts';
+import { CES_ENDS, COMMENT_LABEL, CSAT_ENDS, detailRating, improveQuestion, NPS_ENDS, OTHER_OPTION, whenAtMost } from './wording.ts';
 
 export const retailTemplate: SurveyTemplate = {
   id: 'retail-store-visit',
@@ -168,26 +168,14 @@ export const retailTemplate: SurveyTemplate = {
         en: 'How clear are the terms of our offers and points?',
         ru: 'Насколько понятны условия акций и начисления бонусов?',
       }),
-      {
-        id: 'improve',
-        type: 'multi',
-        nodeId: 'overall',
-        showIf: whenAtMost('nps', 8),
-        label: {
-          zh: '哪些方面改进后，您会更愿意推荐我们？',
-          en: 'What would make you more likely to recommend us?',
-          ru: 'Что нам улучшить, чтобы вы охотнее нас рекомендовали?',
-        },
-        options: [
-          { id: 'store', label: { zh: '购物环境', en: 'The store', ru: 'Обстановка в магазине' } },
-          { id: 'range', label: { zh: '商品种类与库存', en: 'Range and stock', ru: 'Ассортимент и наличие' } },
-          { id: 'prices', label: { zh: '价格', en: 'Prices', ru: 'Цены' } },
-          { id: 'staff', label: { zh: '店员服务', en: 'Staff help', ru: 'Помощь консультантов' } },
-          { id: 'checkout', label: { zh: '结账速度', en: 'Checkout speed', ru: 'Скорость на кассе' } },
-          { id: 'offers', label: { zh: '促销与会员', en: 'Offers and loyalty', ru: 'Акции и бонусы' } },
-          OTHER_OPTION,
-        ],
-      },
+      improveQuestion([
+        { id: 'store', label: { zh: '购物环境', en: 'The store', ru: 'Обстановка в магазине' } },
+        { id: 'range', label: { zh: '商品种类与库存', en: 'Range and stock', ru: 'Ассортимент и наличие' } },
+        { id: 'prices', label: { zh: '价格', en: 'Prices', ru: 'Цены' } },
+        { id: 'staff', label: { zh: '店员服务', en: 'Staff help', ru: 'Помощь консультантов' } },
+        { id: 'checkout', label: { zh: '结账速度', en: 'Checkout speed', ru: 'Скорость на кассе' } },
+        { id: 'offers', label: { zh: '促销与会员', en: 'Offers and loyalty', ru: 'Акции и бонусы' } },
+      ]),
       { id: 'comment', type: 'text', nodeId: 'overall', maxLength: 2000, label: COMMENT_LABEL },
     ],
     pages: [

@@ -1,7 +1,7 @@
 // Template: a mobile and broadband operator, from buying and activation to network, billing, support and stores.
 // Most subscribers never set foot in a store in a quarter, so the store stage is asked only of those who did.
 import type { SurveyTemplate } from './index.ts';
-import { CES_ENDS, COMMENT_LABEL, CSAT_ENDS, NPS_ENDS, OTHER_OPTION, detailRating, whenAtMost } from './wording.ts';
+import { CES_ENDS, COMMENT_LABEL, CSAT_ENDS, detailRating, improveQuestion, NPS_ENDS, OTHER_OPTION, whenAtMost } from './wording.ts';
 
 export const telecomTemplate: SurveyTemplate = {
   id: 'telecom-service',
@@ -201,26 +201,14 @@ export const telecomTemplate: SurveyTemplate = {
         }),
         showIf: { match: 'all', conditions: [{ kind: 'answered', questionId: 'store-csat' }] },
       },
-      {
-        id: 'improve',
-        type: 'multi',
-        nodeId: 'overall',
-        showIf: whenAtMost('nps', 8),
-        label: {
-          zh: '哪些方面改进后，您会更愿意推荐我们？',
-          en: 'What would make you more likely to recommend us?',
-          ru: 'Что нам улучшить, чтобы вы охотнее нас рекомендовали?',
-        },
-        options: [
-          { id: 'activation', label: { zh: '开通办理', en: 'Getting connected', ru: 'Подключение' } },
-          { id: 'network', label: { zh: '网络质量', en: 'Network', ru: 'Качество связи' } },
-          { id: 'prices', label: { zh: '资费', en: 'Prices', ru: 'Цены' } },
-          { id: 'billing', label: { zh: '账单', en: 'Billing', ru: 'Счета' } },
-          { id: 'service', label: { zh: '客服', en: 'Customer service', ru: 'Служба поддержки' } },
-          { id: 'store', label: { zh: '营业厅', en: 'Stores', ru: 'Салоны связи' } },
-          OTHER_OPTION,
-        ],
-      },
+      improveQuestion([
+        { id: 'activation', label: { zh: '开通办理', en: 'Getting connected', ru: 'Подключение' } },
+        { id: 'network', label: { zh: '网络质量', en: 'Network', ru: 'Качество связи' } },
+        { id: 'prices', label: { zh: '资费', en: 'Prices', ru: 'Цены' } },
+        { id: 'billing', label: { zh: '账单', en: 'Billing', ru: 'Счета' } },
+        { id: 'service', label: { zh: '客服', en: 'Customer service', ru: 'Служба поддержки' } },
+        { id: 'store', label: { zh: '营业厅', en: 'Stores', ru: 'Салоны связи' } },
+      ]),
       { id: 'comment', type: 'text', nodeId: 'overall', maxLength: 2000, label: COMMENT_LABEL },
     ],
     pages: [

@@ -29,6 +29,23 @@ export const RATING_ENDS = {
 
 export const OTHER_OPTION = { id: 'other', label: { zh: '其他', en: 'Something else', ru: 'Другое' } };
 
+/** "What would make you more likely to recommend us?" — asked of passives and detractors, with the stages as options. */
+export function improveQuestion(options: { id: string; label: LocalizedText }[]): Question {
+  return {
+    id: 'improve',
+    type: 'multi',
+    nodeId: 'overall',
+    required: false,
+    showIf: whenAtMost('nps', 8),
+    label: {
+      zh: '哪些方面改进后，您会更愿意推荐我们？',
+      en: 'What would make you more likely to recommend us?',
+      ru: 'Что нам улучшить, чтобы вы охотнее нас рекомендовали?',
+    },
+    options: [...options, OTHER_OPTION],
+  };
+}
+
 /** The open question every template ends with. */
 export const COMMENT_LABEL: LocalizedText = {
   zh: '还有什么想对我们说的吗？',
