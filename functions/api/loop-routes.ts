@@ -12,6 +12,7 @@ import { InvalidCursorError, MAX_OUTBOX_PAGE, rootUnitOrSetup, outboxPosition, t
 import { scheduleChecks } from '../tickets/handle-messages.ts';
 import type { AdminEnv } from './auth.ts';
 import { ErrorBody, errorBody, validationError } from './errors.ts';
+import { commonProblems, json, security } from './route-docs.ts';
 import { windowIssue } from './read-metrics.ts';
 import { Day } from './schemas.ts';
 
@@ -24,11 +25,8 @@ export interface LoopDeps {
   outbox?: OutboxReader | undefined;
 }
 
-const security = [{ bearer: [] }];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const problems = {
-  400: json(ErrorBody, 'Invalid request: each bad field is named in error.issues'),
-  401: json(ErrorBody, 'Missing or invalid bearer token'),
+  ...commonProblems,
   404: json(ErrorBody, 'Not found'),
 };
 const Id = z.string().min(1).max(64);

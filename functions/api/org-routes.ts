@@ -9,6 +9,7 @@ import { archiveUnit, importUnits, saveUnit, UnitInput, type OrgUnitsDeps } from
 import type { AggregateStore, CatalogStore } from '../ports.ts';
 import type { AdminEnv } from './auth.ts';
 import { ErrorBody, errorBody, validationError } from './errors.ts';
+import { commonProblems, json, security } from './route-docs.ts';
 
 export interface OrgDeps {
   catalog: CatalogStore;
@@ -18,11 +19,8 @@ export interface OrgDeps {
 /** The CSV import's path: app.ts exempts it from the 64 KB body limit, and it gets its own larger one here. */
 export const ORG_IMPORT_PATH = '/api/v1/org/units/import';
 
-const security = [{ bearer: [] }];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const problems = {
-  400: json(ErrorBody, 'Invalid request: each bad field is named in error.issues'),
-  401: json(ErrorBody, 'Missing or invalid bearer token'),
+  ...commonProblems,
   404: json(ErrorBody, 'Not found'),
   409: json(ErrorBody, 'setup_required (no organisation yet), or conflict'),
 };

@@ -6,6 +6,7 @@ import type { AggregateStore, Clock, MessageQueue, RebuildStore, ResponseScan } 
 import { readRebuild, resumeRebuild, startRebuild } from '../rebuild/rebuild.ts';
 import type { AdminEnv } from './auth.ts';
 import { ErrorBody, errorBody, validationError, zodIssues } from './errors.ts';
+import { commonProblems, json, security } from './route-docs.ts';
 
 /** What starting and reading rebuilds needs beyond the API's own stores. */
 export interface RebuildApiDeps {
@@ -21,8 +22,6 @@ export interface RebuildRouteDeps {
   rebuilds?: RebuildApiDeps | undefined;
 }
 
-const security = [{ bearer: [] }];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 
 export const RebuildOut = z
   .object({

@@ -5,12 +5,10 @@ import { LOCALES } from '../domain/survey.ts';
 import { MAX_TEXT_LENGTH } from '../domain/answers.ts';
 import { ResponseEnvelope, SurveyVersionNumber } from './envelope.ts';
 import { ErrorBody } from './errors.ts';
+import { commonProblems, json, security } from './route-docs.ts';
 
-const security = [{ bearer: [] }];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const errors = {
-  400: json(ErrorBody, 'Invalid request: each bad field is named in error.issues'),
-  401: json(ErrorBody, 'Missing or invalid bearer token'),
+  ...commonProblems,
 };
 
 /** A reporting day at the edge: a real calendar day inside FIRST_DAY..LAST_DAY (the one schema every route uses). */

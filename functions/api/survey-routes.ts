@@ -20,6 +20,7 @@ import {
 import type { CatalogStore, Clock } from '../ports.ts';
 import type { AdminEnv } from './auth.ts';
 import { ErrorBody, errorBody, validationError } from './errors.ts';
+import { commonProblems, json, security } from './route-docs.ts';
 
 export interface SurveyRoutesDeps {
   catalog: CatalogStore;
@@ -31,11 +32,8 @@ export interface SurveyRoutesDeps {
 /** Where editors fetch the survey JSON Schema (public: it describes a format, nothing of the organisation's). */
 export const SURVEY_SCHEMA_PATH = '/api/v1/schemas/survey.json';
 
-const security = [{ bearer: [] }];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const problems = {
-  400: json(ErrorBody, 'Invalid request: each bad field is named in error.issues'),
-  401: json(ErrorBody, 'Missing or invalid bearer token'),
+  ...commonProblems,
   404: json(ErrorBody, 'No such survey (or version)'),
   409: json(ErrorBody, 'conflict: the id is taken, the survey has responses, or it changed meanwhile; setup_required: no organisation yet'),
 };
