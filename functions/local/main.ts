@@ -44,18 +44,27 @@ async function main() {
     ? `│ Listening on   ${runtime.host}:${runtime.port}, this machine only (HOST=0.0.0.0 opens it to the network)`
     : `│ Listening on   ${runtime.host}:${runtime.port}  ⚠ OPEN TO THE NETWORK (HOST=${runtime.host})`;
   const auth = `-H "Authorization: Bearer ${runtime.adminToken}"`;
-  const start = runtime.setUp
-    ? `│ Dashboard      ${u}/#token=${runtime.adminToken}
-│ Ticket board   ${u}/?view=tickets#token=${runtime.adminToken}
-│ Demo survey    ${u}/s/hotel-stay?unit=sh-bund&lang=zh   (also &lang=en, &lang=ru; answer NPS ≤ 6 to open a ticket)`
-    : `│ Not set up yet: the organisation is empty (OPENCEM_DEMO=0). Set it up through the API, in this order:
-│  1. Organisation  curl -X PUT ${auth} -H 'content-type: application/json' \\
+  const { missing, surveys } = runtime.setup;
+  const steps = [
+    ['organisation', `│  1. Organisation  curl -X PUT ${auth} -H 'content-type: application/json' \\
 │                     -d '{"name":{"en":"Acme Retail"},"timeZone":"Europe/London","locales":["en"],"defaultLocale":"en"}' \\
-│                     ${u}/api/v1/organisation
-│  2. Org units     curl -X POST ${auth} -H 'content-type: text/csv' --data-binary @units.csv ${u}/api/v1/org/units/import
-│                     (columns id,parentId,kind,name_zh,name_en,name_ru; add ?dryRun=1 to preview)
-│  3. A survey      GET ${u}/api/v1/templates, then POST ${u}/api/v1/surveys {"id":"store-visit","templateId":"…"}
-│                     and POST ${u}/api/v1/surveys/store-visit/publish
+│                     ${u}/api/v1/organisation`],
+    ['units', `│  2. Org units     curl -X POST ${auth} -H 'content-type: text/csv' --data-binary @units.csv ${u}/api/v1/org/units/import
+│                     (columns id,parentId,kind,name_zh,name_en,name_ru; add ?dryRun=1 to preview)`],
+    ['survey', `│  3. A survey      GET ${u}/api/v1/templates, then POST ${u}/api/v1/surveys {"id":"store-visit","templateId":"…"}
+│                     and POST ${u}/api/v1/surveys/store-visit/publish`],
+  ] as const;
+  const firstMissing = steps.findIndex(([step]) => step === missing);
+  const surveyLine = surveys.includes('hotel-stay')
+    ? `│ Demo survey    ${u}/s/hotel-stay?unit=sh-bund&lang=zh   (also &lang=en, &lang=ru; answer NPS ≤ 6 to open a ticket)`
+    : surveys.map((id, i) => `│ ${i === 0 ? 'Survey pages   ' : '               '}${u}/s/${encodeURIComponent(id)}?unit=<unit id>`).join('\n');
+  const start =
+    firstMissing < 0
+      ? `│ Dashboard      ${u}/#token=${runtime.adminToken}
+│ Ticket board   ${u}/?view=tickets#token=${runtime.adminToken}
+${surveyLine}`
+      : `│ Not set up yet: ${missing === 'organisation' ? 'the organisation is empty (OPENCEM_DEMO=0)' : `next, ${missing === 'units' ? 'the org units' : 'a published survey'}`}. Through the API, in this order:
+${steps.slice(firstMissing).map(([, text]) => text).join('\n')}
 │  Then the dashboard: ${u}/#token=${runtime.adminToken}`;
   console.log(`
 ┌──────────────────────────────────────────────────────────────────────────────
@@ -68,7 +77,7 @@ ${start}
 │
 │ Admin token    ${runtime.adminToken}
 │                (send "Authorization: Bearer <token>" to ${u}/api/v1/…)
-│ Data           ${runtime.dataDir}   (delete it to start over${runtime.setUp ? ' with fresh demo data' : ''})
+│ Data           ${runtime.dataDir}   (delete it to start over${surveys.includes('hotel-stay') ? ' with fresh demo data' : ''})
 ${listening}
 │
 │ Ctrl-C stops everything, DynamoDB Local included.

@@ -12,6 +12,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Hono } from 'hono';
 import { SetupRequiredError, systemClock, type StoredResponse } from '../ports.ts';
+import { OrgTree } from '../domain/org.ts';
 import { dynamoTicketStore } from '../aws/ticket-store.ts';
 import { ticketQueueFromEnv } from '../aws/from-env.ts';
 import { scheduleChecks } from '../tickets/handle-messages.ts';
@@ -56,8 +57,11 @@ export interface Runtime {
   host: string;
   adminToken: string;
   dataDir: string | null;
-  /** False while the organisation is not set up (an empty start with OPENCEM_DEMO=0): the banner says how to begin. */
-  setUp: boolean;
+  /**
+   * How far the organisation is set up: the first step still missing ('organisation', 'units', 'survey'), or null
+   * when it takes answers; and the live surveys (a few), for the banner's links.
+   */
+  setup: { missing: 'organisation' | 'units' | 'survey' | null; surveys: string[] };
   /** Resolves when every stream consumer has processed all records written so far. */
   idle(): Promise<void>;
   /** The ordered shutdown of stopInOrder(); idempotent. */
@@ -201,8 +205,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runtim
       log('counting demo responses into the dashboard aggregates…');
       await idle();
     }
-    const setUp = !(await catalogIsEmpty(catalog));
-    return { url, port, host, adminToken, dataDir: options.dataDir, setUp, idle, stop };
+    return { url, port, host, adminToken, dataDir: options.dataDir, setup: await setupProgress(catalog), idle, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -271,6 +274,18 @@ async function stopConsumers(consumers: RunningParts['consumers'], timeoutMs: nu
 /** What the runtime keeps in its data dir (OPENCEM_DATA_DIR may point at a directory that holds other things too). */
 function isDataDirEntry(name: string): boolean {
   return ['dynamodb', 'queues', 'admin-token'].includes(name) || /-(checkpoints\.json|failures\.jsonl)$|\.tmp$/.test(name);
+}
+
+async function setupProgress(catalog: ReturnType<typeof dynamoCatalogStore>): Promise<Runtime['setup']> {
+  try {
+    const loaded = await catalog.load();
+    const surveys = loaded.surveys.filter((s) => loaded.surveyStates[s.id]?.status === 'live').map((s) => s.id);
+    if (!new OrgTree(loaded.units).root()) return { missing: 'units', surveys };
+    return { missing: surveys.length ? null : 'survey', surveys: surveys.slice(0, 3) };
+  } catch (error) {
+    if (error instanceof SetupRequiredError) return { missing: 'organisation', surveys: [] };
+    throw error;
+  }
 }
 
 async function catalogIsEmpty(catalog: ReturnType<typeof dynamoCatalogStore>): Promise<boolean> {
