@@ -1,8 +1,7 @@
 // The catalog on DynamoDB: organisation settings, org units, survey definitions and alert rules, read together, with a
 // version stamp that every write raises so a cache can tell, with one small read, whether it is still current — and,
-// by the stamp's per-section counters, which part to read again.
+// by the stamp's per-section counters, which part to read again. Live survey versions are read by key, once.
 import {
-  BatchGetCommand,
   GetCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
@@ -12,7 +11,7 @@ import { AlertRule } from '../domain/alert-rules.ts';
 import { dynamoOrgStore, ORG_PK } from './org-store.ts';
 import type { SurveyVersion } from '../domain/survey.ts';
 import { SetupRequiredError, type Catalog, type CatalogStore } from '../ports.ts';
-import { dynamoSurveyPartitions, SURVEY_STATES, surveysFromItems } from './survey-store.ts';
+import { dynamoSurveyPartitions, liveVersionsNamed, SURVEY_STATES, surveysFromItems } from './survey-store.ts';
 
 const ORG = ORG_PK;
 const SURVEY = SURVEY_STATES;
@@ -25,10 +24,11 @@ const VERSION_KEY = { pk: ORG, sk: 'VERSION' };
 const SECTIONS = ['org', 'surveys', 'rules'] as const;
 type Section = (typeof SECTIONS)[number];
 type Stamp = { version: number; sections: Record<Section, number> };
-/** More changed surveys than this since the last load: read the whole partition rather than each by key. */
-const MAX_SURVEYS_BY_KEY = 50;
+
 /** Survey versions one cachedCatalog keeps in memory (least recently used dropped first). */
 export const MAX_CACHED_VERSIONS = 500;
+/** Live survey versions one store keeps for its catalog loads (an organisation with more reads the rest each load). */
+const MAX_LIVE_VERSIONS = 1_000;
 /** A full read that keeps racing writers is returned after this many tries, labelled with the older version. */
 const MAX_LOAD_ATTEMPTS = 3;
 
@@ -64,8 +64,12 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
   // Settings and the unit tree (a chunked snapshot behind one pointer item) live in org-store.ts.
   const org = dynamoOrgStore(client, tableName, bumpOf('org'));
 
-  // What each loaded catalog was read from, so that a later load can keep the sections that did not move.
-  const sources = new WeakMap<Catalog, { stamp: Stamp; surveyItems: Map<string, { rev: unknown; item: Record<string, unknown> }> }>();
+  // The stamp each loaded catalog was read at, so that a later load can keep the sections that did not move.
+  const stamps = new WeakMap<Catalog, Stamp>();
+  // Published versions never change: the live ones read once stay here (bounded, oldest dropped first), so a reload
+  // after a publish reads only the new version.
+  const liveVersions = new Map<string, SurveyVersion>();
+  const versionKey = (surveyId: string, version: number) => `${surveyId}\u0000${version}`;
 
   const loadOrg = async () => {
     const orgItems = await queryPartition(ORG);
@@ -74,37 +78,15 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
     return { organisation, units: await org.unitsFrom(orgItems), managers: org.managersFrom(orgItems) };
   };
 
-  /** The survey state items: those whose revision moved are read by key, the rest kept from the previous load. */
-  const loadSurveyItems = async (previous: Map<string, { rev: unknown; item: Record<string, unknown> }> | undefined) => {
-    if (!previous) return new Map((await queryPartition(SURVEY)).map((item) => [String(item.sk), { rev: item.rev, item }]));
-    const heads = await queryAll(client, {
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': SURVEY },
-      ProjectionExpression: 'sk, #rev',
-      ExpressionAttributeNames: { '#rev': 'rev' },
-      ConsistentRead: true,
-    });
-    const changed = heads.filter((head) => {
-      const held = previous.get(String(head.sk));
-      return !held || held.rev === undefined || held.rev !== head.rev;
-    });
-    if (changed.length > MAX_SURVEYS_BY_KEY) return loadSurveyItems(undefined);
-    const next = new Map<string, { rev: unknown; item: Record<string, unknown> }>();
-    for (const head of heads) {
-      const held = previous.get(String(head.sk));
-      if (held && !changed.includes(head)) next.set(String(head.sk), held);
+  /** Every survey's state (one small item each) and its live version: from memory, or read by key. */
+  const loadSurveys = async () => {
+    const items = await queryPartition(SURVEY);
+    const missing = liveVersionsNamed(items).filter((k) => !liveVersions.has(versionKey(k.surveyId, k.version)));
+    for (const version of await surveyParts.readVersions(missing)) {
+      liveVersions.set(versionKey(version.id, version.version), version);
+      if (liveVersions.size > MAX_LIVE_VERSIONS) liveVersions.delete(liveVersions.keys().next().value as string);
     }
-    for (let i = 0; i < changed.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = changed.slice(i, i + 100).map((head) => ({ pk: SURVEY, sk: head.sk }));
-      for (let round = 0; keys && keys.length; round++) {
-        if (round >= 10) throw new Error('the survey states could not be read (unprocessed keys kept coming back)');
-        const result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
-        for (const item of result.Responses?.[tableName] ?? []) next.set(String(item.sk), { rev: item.rev, item });
-        keys = result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
-    }
-    return next;
+    return surveysFromItems(items, (surveyId, version) => liveVersions.get(versionKey(surveyId, version)));
   };
 
   return {
@@ -115,13 +97,13 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
       // Read the stamp before and after the sections: equal stamps mean no write landed in between, so the items are
       // exactly that version. If one did, read again (bounded); the content then holds at least the earlier stamp.
       // A section whose counter has not moved since `previous` was loaded is taken from it as it is.
-      const source = previous ? sources.get(previous) : undefined;
-      const kept = (section: Section, stamp: Stamp) => previous !== undefined && source !== undefined && source.stamp.sections[section] === stamp.sections[section] && source.stamp.sections[section] > 0;
+      const held = previous ? stamps.get(previous) : undefined;
+      const kept = (section: Section, stamp: Stamp) => held !== undefined && held.sections[section] > 0 && held.sections[section] === stamp.sections[section];
       let before = await readStamp();
       for (let attempt = 1; ; attempt++) {
-        const [orgPart, surveyItems, rules] = await Promise.all([
+        const [orgPart, surveyPart, rules] = await Promise.all([
           kept('org', before) ? { organisation: previous!.organisation, units: previous!.units, managers: previous!.managers } : loadOrg(),
-          kept('surveys', before) ? source!.surveyItems : loadSurveyItems(source?.surveyItems),
+          kept('surveys', before) ? { surveys: previous!.surveys, surveyStates: previous!.surveyStates } : loadSurveys(),
           kept('rules', before) ? previous!.rules : queryPartition(RULE).then((items) => items.map((i) => AlertRule.parse(i.value))),
         ]);
         const after = await readStamp();
@@ -129,9 +111,8 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
           before = after;
           continue;
         }
-        const { surveys, surveyStates } = surveysFromItems([...surveyItems.values()].map((held) => held.item));
-        const catalog: Catalog = { ...orgPart, surveys, surveyStates, rules, version: before.version };
-        sources.set(catalog, { stamp: before, surveyItems });
+        const catalog: Catalog = { ...orgPart, ...surveyPart, rules, version: before.version };
+        stamps.set(catalog, before);
         return catalog;
       }
     },

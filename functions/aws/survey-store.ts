@@ -1,12 +1,15 @@
-// The survey partitions of the catalog table: one state item per survey (with its live definition copied in, so a
-// catalog load gets every live survey from one partition), one draft item, and one immutable item per published version.
+// The survey partitions of the catalog table: one small state item per survey, one draft item, and one immutable item
+// per published version. A catalog load reads the state items (a few hundred bytes each) and the live versions by key,
+// and a version once read never changes, so a reload after a publish reads the states and that one new version.
 //
-//   pk SURVEY        sk <id>          { state: SurveyState, live?: SurveyVersion, rev, firstVersion }   ← catalog load
-//   pk SURVEY#<id>   sk DRAFT         { value: Survey }                                                  ← by key
-//   pk SURVEY#<id>   sk V#000001 …    { version, publishedAt, value: Survey }   (written once, never changed)
+//   pk SURVEY        sk <id>          { state: SurveyState, rev, firstVersion }                ← catalog load
+//   pk SURVEY#<id>   sk DRAFT         { value: Survey }                                        ← by key
+//   pk SURVEY#<id>   sk V#000001 …    { version, publishedAt, value: Survey }   (written once, never changed; by key)
 //
-// Items of the interim layout ({ pk: SURVEY, sk: id, value: Survey }, before versions) still read as version 1, live.
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+// State items written before this layout may still carry a copy of the live version (`live`); it is used as it is, and
+// dropped on the item's next write. Items of the interim layout ({ pk: SURVEY, sk: id, value: Survey }, before
+// versions) still read as version 1, live.
+import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { transactWrite } from './dynamodb.ts';
 import { Survey, SurveyState, type SurveyVersion } from '../domain/survey.ts';
 import { MAX_SURVEY_VERSIONS, type PublishedVersion, type StoredSurveyState, type SurveyStore } from '../ports.ts';
@@ -30,21 +33,41 @@ export interface SurveyCatalogPart {
 
 const parsedItems = new WeakMap<object, ReturnType<typeof readStateItem>>();
 
-/** The catalog's view of the survey state items: every survey's state, and the live versions of published ones. */
-export function surveysFromItems(items: readonly Record<string, unknown>[]): SurveyCatalogPart {
+/** The live versions a set of state items names but does not carry (to be read by key). */
+export function liveVersionsNamed(items: readonly Record<string, unknown>[]): { surveyId: string; version: number }[] {
+  const named: { surveyId: string; version: number }[] = [];
+  for (const item of items) {
+    const read = parsedStateItem(item);
+    if (!read.live && read.state.liveVersion !== null) named.push({ surveyId: read.state.id, version: read.state.liveVersion });
+  }
+  return named;
+}
+
+/**
+ * The catalog's view of the survey state items: every survey's state, and the live versions of published ones —
+ * carried by the item (older layouts) or given by `liveVersion` (read by key). A live version that cannot be found
+ * leaves its survey out of `surveys` rather than failing the whole catalog.
+ */
+export function surveysFromItems(items: readonly Record<string, unknown>[], liveVersion: (surveyId: string, version: number) => SurveyVersion | undefined): SurveyCatalogPart {
   const surveys: SurveyVersion[] = [];
   const surveyStates: Record<string, SurveyState> = {};
   for (const item of items) {
-    // A reload keeps the item objects of unchanged surveys, so each is parsed once, not on every reload.
-    let read = parsedItems.get(item);
-    if (!read) {
-      read = readStateItem(item);
-      parsedItems.set(item, read);
-    }
+    const read = parsedStateItem(item);
     surveyStates[read.state.id] = read.state;
-    if (read.live) surveys.push(read.live);
+    const live = read.live ?? (read.state.liveVersion === null ? undefined : liveVersion(read.state.id, read.state.liveVersion));
+    if (live) surveys.push(live);
   }
   return { surveys, surveyStates };
+}
+
+/** A state item parsed once: a reload that keeps the item object does not parse it again. */
+function parsedStateItem(item: Record<string, unknown>): ReturnType<typeof readStateItem> {
+  let read = parsedItems.get(item);
+  if (!read) {
+    read = readStateItem(item);
+    parsedItems.set(item, read);
+  }
+  return read;
 }
 
 function readStateItem(item: Record<string, unknown>): { state: SurveyState; live: SurveyVersion | undefined; revision: number; firstVersion: number } {
@@ -65,6 +88,8 @@ function readStateItem(item: Record<string, unknown>): { state: SurveyState; liv
 
 export interface SurveyPartitions {
   authoring: SurveyStore;
+  /** Published versions by key (any order; missing ones left out). */
+  readVersions(keys: readonly { surveyId: string; version: number }[]): Promise<SurveyVersion[]>;
   /** One published version by key; undefined when there is none. */
   surveyVersion(surveyId: string, version: number): Promise<SurveyVersion | undefined>;
   /** Seeding: the survey as its draft, published as the next version, in one transaction (one stamp raise). */
@@ -107,9 +132,9 @@ export function dynamoSurveyPartitions(client: DynamoDBDocumentClient, tableName
     Update: {
       TableName: tableName,
       Key: stateKey(state.id),
-      UpdateExpression: `SET #st = :st, #rev = :next${extra.set ? `, ${extra.set}` : ''} REMOVE #legacy`,
+      UpdateExpression: `SET #st = :st, #rev = :next${extra.set ? `, ${extra.set}` : ''} REMOVE #legacy, #live`,
       ConditionExpression: revision === 0 ? 'attribute_exists(pk) AND attribute_not_exists(#rev)' : '#rev = :rev',
-      ExpressionAttributeNames: { '#st': 'state', '#rev': 'rev', '#legacy': 'value', ...(extra.set?.includes('#live') ? { '#live': 'live' } : {}) },
+      ExpressionAttributeNames: { '#st': 'state', '#rev': 'rev', '#legacy': 'value', '#live': 'live' },
       ExpressionAttributeValues: { ':st': state, ':next': revision + 1, ...(revision === 0 ? {} : { ':rev': revision }), ...extra.values },
     },
   });
@@ -176,7 +201,7 @@ export function dynamoSurveyPartitions(client: DynamoDBDocumentClient, tableName
       if (version === null || !state.publishedAt) throw new Error('publish needs the new live version and its publishedAt');
       return write(
         versionPut(definition, version, state.publishedAt),
-        stateUpdate(state, revision, { set: '#live = :live', values: { ':live': { ...definition, version } } }),
+        stateUpdate(state, revision),
       );
     },
 
@@ -216,8 +241,24 @@ export function dynamoSurveyPartitions(client: DynamoDBDocumentClient, tableName
     },
   };
 
+  /** Published versions by key, a hundred a request (BatchGetItem's limit); unprocessed keys are asked again, bounded. */
+  const readVersions = async (keys: readonly { surveyId: string; version: number }[]): Promise<SurveyVersion[]> => {
+    const found: SurveyVersion[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100).map((k) => ({ pk: surveyPartition(k.surveyId), sk: versionKey(k.version) }));
+      for (let round = 0; pending && pending.length; round++) {
+        if (round >= 10) throw new Error('survey versions could not be read: DynamoDB kept returning them unprocessed');
+        const result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
+        for (const item of result.Responses?.[tableName] ?? []) found.push({ ...Survey.parse(item.value), version: Number(item.version) });
+        pending = result.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return found;
+  };
+
   return {
     authoring,
+    readVersions,
 
     async surveyVersion(surveyId, version) {
       if (!Number.isInteger(version) || version < 1 || version > 999_999) return undefined;
@@ -230,7 +271,8 @@ export function dynamoSurveyPartitions(client: DynamoDBDocumentClient, tableName
 
     async putSurvey(survey, at) {
       const current = await readState(survey.id);
-      const version = current?.live ? current.live.version + 1 : (await latestVersion(survey.id)) + 1;
+      const liveVersion = current?.live?.version ?? current?.state.liveVersion ?? null;
+      const version = liveVersion !== null ? liveVersion + 1 : (await latestVersion(survey.id)) + 1;
       const state: SurveyState = {
         ...(current?.state ?? {}),
         id: survey.id,
@@ -241,10 +283,9 @@ export function dynamoSurveyPartitions(client: DynamoDBDocumentClient, tableName
         updatedAt: at,
       };
       const draftPut: TransactItem = { Put: { TableName: tableName, Item: { pk: surveyPartition(survey.id), sk: DRAFT, value: survey } } };
-      const live = { ...survey, version };
       const stateWrite: TransactItem = current
-        ? stateUpdate(state, current.revision, { set: '#live = :live', values: { ':live': live } })
-        : { Put: { TableName: tableName, Item: { ...stateKey(survey.id), state, live, rev: 1, firstVersion: version }, ConditionExpression: 'attribute_not_exists(pk)' } };
+        ? stateUpdate(state, current.revision)
+        : { Put: { TableName: tableName, Item: { ...stateKey(survey.id), state, rev: 1, firstVersion: version }, ConditionExpression: 'attribute_not_exists(pk)' } };
       if (!(await write(versionPut(survey, version, at), stateWrite, draftPut))) throw new Error(`survey "${survey.id}" changed while it was being seeded; try again`);
     },
   };
