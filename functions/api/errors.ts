@@ -11,7 +11,7 @@ export const ErrorBody = z
       message: z.string().openapi({ example: 'answers.nps: must be from 0 to 10, got 11' }),
       issues: z.array(z.object({ path: z.string(), message: z.string() })),
     }),
-    id: z.string().optional().openapi({ description: 'For 409: the id of the response already stored for this token' }),
+    id: z.string().optional().openapi({ description: 'For 409: the id of what is already there — the response stored for this token, or the rebuild already running' }),
   })
   .openapi('Error');
 export type ErrorBody = z.infer<typeof ErrorBody>;

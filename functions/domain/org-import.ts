@@ -55,6 +55,7 @@ export function parseCsv(text: string, maxRecords: number = MAX_IMPORT_UNITS + 1
   const fail = (message: string) => ({ ok: false as const, records, error: { row, line: recordLine, field: fields.length, message } });
 
   if (i >= n) return { ok: true, records };
+  const separator = separatorOf(text, i);
   for (;;) {
     let value: string;
     if (text.charCodeAt(i) === 0x22 /* " */) {
@@ -76,12 +77,12 @@ export function parseCsv(text: string, maxRecords: number = MAX_IMPORT_UNITS + 1
       }
       value = parts;
       const next = text.charCodeAt(i);
-      if (i < n && next !== 0x2c && next !== 0x0a && next !== 0x0d) return fail('text after a closing quote: quote the whole cell, and double any quote inside it');
+      if (i < n && next !== separator && next !== 0x0a && next !== 0x0d) return fail('text after a closing quote: quote the whole cell, and double any quote inside it');
     } else {
       const start = i;
       while (i < n) {
         const c = text.charCodeAt(i);
-        if (c === 0x2c || c === 0x0a || c === 0x0d) break;
+        if (c === separator || c === 0x0a || c === 0x0d) break;
         if (c === 0x22) return fail('a quote inside an unquoted cell: quote the whole cell, and double any quote inside it');
         i++;
       }
@@ -90,7 +91,7 @@ export function parseCsv(text: string, maxRecords: number = MAX_IMPORT_UNITS + 1
     fields.push(value);
 
     const c = i < n ? text.charCodeAt(i) : -1;
-    if (c === 0x2c) {
+    if (c === separator) {
       i++;
       continue;
     }
@@ -106,6 +107,23 @@ export function parseCsv(text: string, maxRecords: number = MAX_IMPORT_UNITS + 1
     recordLine = line;
   }
   return { ok: true, records };
+}
+
+/**
+ * The cell separator, read off the header line: a comma, unless the header has none but semicolons (what Excel writes
+ * where the decimal mark is a comma, as in Russian) or tabs (cells pasted from a spreadsheet).
+ */
+function separatorOf(text: string, from: number): number {
+  let semicolons = 0;
+  let tabs = 0;
+  for (let j = from; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 0x0a || c === 0x0d || c === 0x22) break; // the header's end (or a quoted header cell: keep it simple)
+    if (c === 0x2c) return 0x2c;
+    if (c === 0x3b) semicolons++;
+    else if (c === 0x09) tabs++;
+  }
+  return semicolons > 0 ? 0x3b : tabs > 0 ? 0x09 : 0x2c;
 }
 
 function countLineBreaks(text: string, from: number, to: number): number {

@@ -139,6 +139,15 @@ describe('planImport: a file that must be refused names the row, the column and 
     }
   });
 
+  it.each([
+    ['semicolons (Excel where the decimal mark is a comma)', ';'],
+    ['tabs (cells pasted from a spreadsheet)', '\t'],
+  ])('reads a file separated by %s', (_what, separator) => {
+    const rows = [['id', 'parentId', 'kind', 'name_zh', 'name_en', 'name_ru'], ['hq', '', 'hq', '总部', 'Head office', 'Головной офис'], ['n-01', 'hq', 'store', '北一店', 'North 01, Mall', 'Север, 01']];
+    const plan = planImport(rows.map((r) => r.join(separator)).join('\r\n'), { locales: all, current: [] });
+    expect(plan.ok && plan.units.find((u) => u.id === 'n-01')?.name).toEqual({ zh: '北一店', en: 'North 01, Mall', ru: 'Север, 01' });
+  });
+
   it('needs only the name columns of the enabled locales', () => {
     const plan = planImport('id,parentId,kind,name_en\nhq,,hq,Head office', { locales: ['en'], current: [] });
     expect(plan.ok && plan.units).toEqual([{ id: 'hq', parentId: null, kind: 'hq', name: { en: 'Head office' } }]);
