@@ -87,8 +87,13 @@ export async function benchRebuild(): Promise<Record<string, number | string>> {
     const job = await startRebuild({ segments: SEGMENTS }, deps);
     if (job.kind !== 'started') throw new Error('the rebuild did not start');
     let messages = 0;
+    let shown = '';
     const progress = setInterval(() => {
-      void readRebuild(job.rebuild.id, deps).then((view) => view && step(`rebuild ${view.id}: ${Math.floor(view.progress * 100)}% (${view.scanned.toLocaleString('en-US')} responses)`));
+      void readRebuild(job.rebuild.id, deps).then((view) => {
+        const line = view && `rebuild ${view.id}: ${Math.floor(view.progress * 100)}% (${view.scanned.toLocaleString('en-US')} responses)`;
+        // Progress only when it moved: a segment saves its position once per group of pages.
+        if (line && line !== shown) step((shown = line));
+      });
     }, 2000);
     try {
       await Promise.all(
