@@ -40,7 +40,7 @@ export interface CaptureDeps {
 export async function captureResponse(input: CaptureInput, deps: CaptureDeps): Promise<CaptureResult> {
   const catalog = await deps.catalog.load();
   const live = catalog.surveys.find((s) => s.id === input.surveyId);
-  const state = catalog.surveyStates[input.surveyId];
+  const state = Object.hasOwn(catalog.surveyStates, input.surveyId) ? catalog.surveyStates[input.surveyId] : undefined;
   if (!live || !state) return { kind: 'invalid', issues: [{ path: 'surveyId', message: `unknown survey "${input.surveyId}"` }] };
   const now = deps.clock.now();
   const closed = closedReason(state, now);
@@ -102,7 +102,8 @@ async function chooseVersion(
 ): Promise<{ survey: SurveyVersion } | { issue: FieldIssue }> {
   if (requested === undefined || requested === live.version) return { survey: live };
   const issue = (message: string) => ({ issue: { path: 'surveyVersion', message } });
-  if (requested > live.version) return issue(`survey "${live.id}" has no version ${requested}; the live version is ${live.version}`);
+  // Versions below firstVersion belong to a deleted survey that had this id: not answers to this one.
+  if (requested > live.version || requested < (state.firstVersion ?? 1)) return issue(`survey "${live.id}" has no version ${requested}; the live version is ${live.version}`);
   const publishedAt = state.publishedAt ? Date.parse(state.publishedAt) : Number.NaN;
   if (!(now.getTime() - publishedAt < OLDER_VERSION_GRACE_MS))
     return issue(`version ${requested} of survey "${live.id}" was replaced by version ${live.version} more than 24 hours ago; reload the survey and answer it again`);

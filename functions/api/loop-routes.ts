@@ -158,7 +158,7 @@ export function registerLoopRoutes(app: OpenAPIHono<AdminEnv>, deps: LoopDeps): 
     const { id } = c.req.valid('param');
     const catalog = await deps.catalog.load();
     if (!catalog.units.some((u) => u.id === id)) return c.json(notFound(`org unit "${id}"`), 404);
-    return c.json({ unitId: id, managers: catalog.managers[id] ?? [] }, 200);
+    return c.json({ unitId: id, managers: (Object.hasOwn(catalog.managers, id) ? catalog.managers[id] : undefined) ?? [] }, 200);
   });
 
   app.openapi(routes.putManagers, async (c) => {

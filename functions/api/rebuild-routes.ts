@@ -1,8 +1,9 @@
 // The admin API of rebuilds: start one (recount every counter from the responses into a new generation), read its
 // progress, and queue its unfinished segments again. The work itself runs in the rebuild worker (functions/rebuild/).
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { readOrganisation } from '../authoring/organisation.ts';
 import { MAX_REBUILD_SEGMENTS, REBUILD_ID_PATTERN, RebuildRequest, type RebuildMessage, type RebuildView } from '../domain/rebuild.ts';
-import type { AggregateStore, Clock, MessageQueue, RebuildStore, ResponseScan } from '../ports.ts';
+import type { AggregateStore, CatalogStore, Clock, MessageQueue, RebuildStore, ResponseScan } from '../ports.ts';
 import { readRebuild, resumeRebuild, startRebuild } from '../rebuild/rebuild.ts';
 import type { AdminEnv } from './auth.ts';
 import { ErrorBody, errorBody, validationError, zodIssues } from './errors.ts';
@@ -17,6 +18,7 @@ export interface RebuildApiDeps {
 
 export interface RebuildRouteDeps {
   aggregates: AggregateStore;
+  catalog: Pick<CatalogStore, 'organisation'>;
   clock: Clock;
   /** Absent in API set-ups without a rebuild queue (some tests): the routes are then not offered. */
   rebuilds?: RebuildApiDeps | undefined;
@@ -92,6 +94,11 @@ export function registerRebuildRoutes(app: OpenAPIHono<AdminEnv>, deps: RebuildR
   const rebuilds = deps.rebuilds;
   if (!rebuilds) return;
   const notFound = (id: string) => errorBody('not_found', `No rebuild "${id}".`, [{ path: 'id', message: 'unknown rebuild' }]);
+  // Nothing to recount before the organisation exists (and its workers could only fail): 409 setup_required first.
+  app.use('/api/v1/admin/rebuilds', async (_c, next) => {
+    await readOrganisation({ catalog: deps.catalog });
+    await next();
+  });
 
   app.openapi(routes.start, async (c) => {
     // The body is optional, even with a JSON content type: an empty one means the defaults.

@@ -201,7 +201,7 @@ export function registerRespondentRoutes(app: OpenAPIHono<AdminEnv>, deps: Respo
     const live = catalog.surveys.find((s) => s.id === c.req.param('surveyId'));
     const shown = formVersion ? Number(formVersion) : undefined;
     const survey =
-      live && shown !== undefined && /^\d{1,6}$/.test(formVersion ?? '') && shown !== live.version
+      live && shown !== undefined && /^\d{1,6}$/.test(formVersion ?? '') && shown !== live.version && shown >= (catalog.surveyStates[live.id]?.firstVersion ?? 1)
         ? ((await deps.catalog.surveyVersion(live.id, shown)) ?? live)
         : live;
     const locale = pickLocale(requested, survey ?? catalog.organisation, acceptLanguage);

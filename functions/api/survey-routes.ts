@@ -1,6 +1,9 @@
 // The survey authoring API: create (from a template or our JSON), draft, publish versions, read live and earlier
 // versions, close, reopen, schedule, delete; the template bank; and the survey JSON Schema for editors.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { Id } from '../domain/ids.ts';
+import type { MiddlewareHandler } from 'hono';
+import { readOrganisation } from '../authoring/organisation.ts';
 import type { Context } from 'hono';
 import { Survey, SURVEY_STATUSES, SurveyState, type SurveyVersion } from '../domain/survey.ts';
 import { surveyTemplates, type SurveyTemplate } from '../domain/templates/index.ts';
@@ -46,11 +49,7 @@ const problems = {
 const surveyDoc = (description: string) =>
   z.record(z.string(), z.unknown()).openapi({ type: 'object', $ref: '#/components/schemas/Survey', description } as never);
 
-const Id = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, "-" and "_" only');
+
 const idParam = z.object({ id: z.string().min(1).max(64) });
 const StateOut = SurveyState;
 const LiveSurvey = surveyDoc('The definition of one published version, plus `version`, `status` and `state` (its lifecycle)');
@@ -253,6 +252,14 @@ export function registerSurveySchemaRoute(app: OpenAPIHono<AdminEnv>): void {
 export function registerSurveyRoutes(app: OpenAPIHono<AdminEnv>, deps: SurveyRoutesDeps): void {
   for (const [name, schema] of Object.entries(surveySchemas().components)) app.openAPIRegistry.registerComponent('schemas', name, schema as never);
   const authoring = (): SurveyAuthoringDeps => ({ surveys: deps.catalog.surveyAuthoring, clock: deps.clock, templates: deps.templates ?? surveyTemplates });
+  // Surveys are authored for an organisation (its languages, its units): before it exists, every survey route says so
+  // (409 setup_required), not "no such survey". Registered before the routes, so it runs first.
+  const organisationFirst: MiddlewareHandler = async (_c, next) => {
+    await readOrganisation({ catalog: deps.catalog });
+    await next();
+  };
+  app.use('/api/v1/surveys', organisationFirst);
+  app.use('/api/v1/surveys/*', organisationFirst);
 
   /** Maps a use case's refusal onto the error shape. */
   // Typed as never: each route documents the refusals its use case can give, and they all have the error shape.
@@ -292,13 +299,13 @@ export function registerSurveyRoutes(app: OpenAPIHono<AdminEnv>, deps: SurveyRou
     const { id } = c.req.valid('param');
     const { version } = c.req.valid('query');
     const catalog = await deps.catalog.load();
-    const state = catalog.surveyStates[id];
+    const state = Object.hasOwn(catalog.surveyStates, id) ? catalog.surveyStates[id] : undefined;
     const live = catalog.surveys.find((s) => s.id === id);
     if (!state) return c.json(errorBody('not_found', `No survey "${id}".`, [{ path: 'id', message: 'unknown survey' }]), 404);
     if (!live)
       return c.json(errorBody('not_found', `Survey "${id}" has no published version yet; its draft is at GET /api/v1/surveys/${id}/draft.`, [{ path: 'id', message: 'never published' }]), 404);
     if (version === undefined || version === live.version) return c.json(withState(live, state), 200);
-    const older = version < live.version ? await deps.catalog.surveyVersion(id, version) : undefined;
+    const older = version < live.version && version >= (state.firstVersion ?? 1) ? await deps.catalog.surveyVersion(id, version) : undefined;
     if (!older) return c.json(errorBody('not_found', `Survey "${id}" has no version ${version}; the live one is ${live.version}.`, [{ path: 'version', message: 'no such version' }]), 404);
     return c.json(withState(older, state), 200);
   });

@@ -11,7 +11,7 @@ export interface OrganisationDeps {
 export type SaveOrganisationResult = { kind: 'saved'; organisation: Organisation; created: boolean } | { kind: 'invalid'; issues: FieldIssue[] };
 
 /** The settings; throws SetupRequiredError on an empty catalog (the API's 409 setup_required). */
-export async function readOrganisation(deps: OrganisationDeps): Promise<Organisation> {
+export async function readOrganisation(deps: { catalog: Pick<CatalogStore, 'organisation'> }): Promise<Organisation> {
   const organisation = await deps.catalog.organisation();
   if (!organisation) throw new SetupRequiredError('The organisation is not set up yet: PUT /api/v1/organisation with its name, time zone and languages first.');
   return organisation;

@@ -80,7 +80,7 @@ function readStateItem(item: Record<string, unknown>): { state: SurveyState; liv
       firstVersion: 1,
     };
   }
-  const state = SurveyState.parse(item.state);
+  const state = { ...SurveyState.parse(item.state), ...(typeof item.firstVersion === 'number' ? { firstVersion: item.firstVersion } : {}) };
   const liveItem = item.live as { version?: unknown } | undefined;
   const live = liveItem && typeof liveItem.version === 'number' ? { ...Survey.parse(liveItem), version: liveItem.version } : undefined;
   return { state, live, revision: typeof item.rev === 'number' ? item.rev : 0, firstVersion: typeof item.firstVersion === 'number' ? item.firstVersion : 1 };

@@ -8,7 +8,7 @@ import type { OrgTree } from './org.ts';
 import { npsCategory } from './scoring.ts';
 import { scoreRange, type Question, type Survey } from './survey.ts';
 
-const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, "-" and "_" only');
+import { Id } from './ids.ts';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];

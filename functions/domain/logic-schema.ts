@@ -1,12 +1,9 @@
 // The shape of display logic, stored as data: a condition tree over earlier answers and the response's context.
 // Evaluated by one pure function (logic.ts); there are no string expressions and nothing is ever eval'ed.
 import { z } from 'zod';
+import { Id } from './ids.ts';
 
-const Id = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, "-" and "_" only');
+
 
 /**
  * Deepest nesting of condition groups and `not`s (the top group counts 1): plenty for real screening logic, and it

@@ -1,5 +1,6 @@
 // The organisation: its settings and its unit hierarchy (HQ → regions → stores/hotels).
 import { z } from 'zod';
+import { idSchema } from './ids.ts';
 import { Locale, LOCALES, LocalizedText } from './survey.ts';
 
 /** Letters, digits, "-" and "_", starting with a letter or digit: safe in keys, links and CSV cells. */
@@ -15,7 +16,7 @@ export const MAX_UNITS = 20_000;
  */
 export const MAX_TREE_DEPTH = 10;
 
-export const UnitId = z.string().min(1).max(64).regex(UNIT_ID_PATTERN, 'use letters, digits, "-" and "_" only, starting with a letter or digit');
+export const UnitId = idSchema(UNIT_ID_PATTERN, 'use letters, digits, "-" and "_" only, starting with a letter or digit');
 
 export const OrgUnit = z.object({
   id: UnitId,

@@ -1,5 +1,6 @@
 // The survey model: an indicator tree (overall → journey stages → detail items) and the questions that measure it.
 import { z } from 'zod';
+import { Id } from './ids.ts';
 import { compareScore, npsCategory } from './logic.ts';
 import { type Condition, ConditionGroup, isGroup, MAX_CONDITION_DEPTH, type ScoreOp } from './logic-schema.ts';
 
@@ -11,11 +12,7 @@ export type Locale = z.infer<typeof Locale>;
 export const LocalizedText = z.partialRecord(Locale, z.string().min(1).max(2000));
 export type LocalizedText = z.infer<typeof LocalizedText>;
 
-const Id = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'use letters, digits, "-" and "_" only');
+
 
 export const IndicatorNode = z.object({
   id: Id,
@@ -135,6 +132,8 @@ export const SurveyState = z.object({
   /** Optional schedule (ISO instants): before opensAt and after closesAt the survey takes no answers. */
   opensAt: z.iso.datetime().optional(),
   closesAt: z.iso.datetime().optional(),
+  /** The first version of this survey as it is now: lower ones belong to a deleted survey that had the same id. */
+  firstVersion: z.number().int().min(1).optional(),
   /** Set before the first response is stored (and on seeded surveys): such a survey can be closed, never deleted. */
   hasResponses: z.boolean().optional(),
   updatedAt: z.iso.datetime(),

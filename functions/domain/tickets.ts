@@ -83,7 +83,7 @@ export function ticketIdFor(responseId: string, ruleId: string): string {
 /** Managers of the unit, or of the nearest unit above it that has any; with the unit they belong to. */
 export function responsibleManagers(unitId: string, org: OrgTree, managers: Record<string, Manager[]>): { unitId: string; managers: Manager[] } {
   for (const unit of org.lineage(unitId)) {
-    const list = managers[unit.id];
+    const list = Object.hasOwn(managers, unit.id) ? managers[unit.id] : undefined;
     if (list?.length) return { unitId: unit.id, managers: list };
   }
   return { unitId, managers: [] };

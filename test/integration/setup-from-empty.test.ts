@@ -104,6 +104,18 @@ describe('setting up from an empty start', () => {
       expect(body.error.code).toBe('setup_required');
       expect(body.error.message).toMatch(/organisation/i);
     }
+    // Authoring and recounting wait for the organisation too: not "no such survey".
+    for (const [method, path, body] of [
+      ['POST', '/api/v1/surveys', { id: 'early', templateId: 'hotel-stay' }],
+      ['GET', '/api/v1/surveys/early/versions', undefined],
+      ['PUT', '/api/v1/surveys/early/draft', {}],
+      ['POST', '/api/v1/surveys/early/publish', undefined],
+      ['POST', '/api/v1/admin/rebuilds', {}],
+    ] as const) {
+      const res = await api(path, { method, body });
+      expect(res.status, `${method} ${path}`).toBe(409);
+      expect((await json<{ error: { code: string } }>(res)).error.code).toBe('setup_required');
+    }
     const page = await system.app.request('/s/anything');
     expect(page.status).toBeGreaterThanOrEqual(400);
     expect(page.status).toBeLessThan(500);

@@ -322,5 +322,23 @@ describe('the catalog load', () => {
     await call('POST', '/api/v1/surveys', { id: 'again', definition: { ...lobbyV2, id: 'again' } });
     expect((await call('POST', '/api/v1/surveys/again/publish')).body.version).toBe(2);
     expect((await call('GET', '/api/v1/surveys/again/versions')).body.versions.map((v: { version: number }) => v.version)).toEqual([2]);
+    // The deleted survey's version 1 is not a version of this one: not served, and not answered.
+    expect((await call('GET', '/api/v1/surveys/again?version=1')).status).toBe(404);
+    const old = await call('POST', '/api/v1/responses', { surveyId: 'again', surveyVersion: 1, unitId: 'sh-bund', answers: { nps: 4 } });
+    expect(old.status).toBe(400);
+    expect(old.body.error.issues[0].path).toBe('surveyVersion');
+  });
+
+  it('refuses ids that are names of built-in properties (constructor, toString, …) for surveys, questions and units', async () => {
+    for (const id of ['constructor', 'toString', 'valueOf', 'hasOwnProperty']) {
+      const survey = await call('POST', '/api/v1/surveys', { id, definition: { ...lobby, id } });
+      expect(survey.status, id).toBe(400);
+      const question = await call('POST', '/api/v1/surveys', { id: 'reserved-q', definition: { ...lobby, id: 'reserved-q', questions: lobby.questions.map((q, i) => (i === 0 ? { ...q, id } : q)) } });
+      expect(question.status, id).toBe(400);
+      expect(JSON.stringify(question.body)).toContain('reserved');
+      const unit = await call('PUT', `/api/v1/org/units/${id}`, { parentId: 'hq', kind: 'store', name: { zh: '店', en: 'Store', ru: 'Магазин' } });
+      expect(unit.status, id).toBe(400);
+    }
+    expect((await call('GET', '/api/v1/surveys/constructor')).body.error.message).toBe('No survey "constructor".');
   });
 });
