@@ -117,13 +117,14 @@ export function surveyText(survey: Survey, locale: Locale, piping: Omit<PipingCo
 export function SurveyPage({ survey, locale, hidden, values = {}, issues = [], questions = survey.questions, version, place, names = {}, brand }: SurveyPageProps) {
   const t = CHROME[locale];
   const text = surveyText(survey, locale, { answers: values as Answers, unitName: names.unit, organisationName: names.organisation });
-  const plain = (x: LocalizedText | undefined) => localize(x, locale, survey.defaultLocale);
+  // The tab title names the place, never an answer: it lands in browser history and on shared screens.
+  const titleText = surveyText(survey, locale, { answers: {}, unitName: names.unit, organisationName: names.organisation });
   const errorFor = new Map(issues.map((i) => [i.path.replace(/^answers\./, ''), i.message]));
   const general = issues.filter((i) => !questions.some((q) => `answers.${q.id}` === i.path));
   const onPage = new Set(questions.map((q) => q.id));
   const query = new URLSearchParams(hidden);
   return (
-    <Layout locale={locale} title={plain(survey.title)} brand={brand}>
+    <Layout locale={locale} title={titleText(survey.title)} brand={brand}>
       <nav aria-label="language">
         {/* A language link starts the survey again, so only the first page offers it: later ones would lose answers. */}
         {(place && place.position > 1 ? [] : survey.locales)

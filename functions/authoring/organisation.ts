@@ -24,9 +24,11 @@ export async function readOrganisation(deps: { catalog: Pick<CatalogStore, 'orga
 export async function saveOrganisation(input: unknown, deps: OrganisationDeps): Promise<SaveOrganisationResult> {
   const parsed = OrganisationInput.safeParse(input);
   if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
+  // Time zones are matched case-insensitively by Intl; store the canonical spelling ("europe/london" → "Europe/London").
+  const organisation = { ...parsed.data, timeZone: new Intl.DateTimeFormat('en', { timeZone: parsed.data.timeZone }).resolvedOptions().timeZone };
   const before = await deps.catalog.organisation();
-  await deps.catalog.putOrganisation(parsed.data);
-  return { kind: 'saved', organisation: parsed.data, created: before === undefined };
+  await deps.catalog.putOrganisation(organisation);
+  return { kind: 'saved', organisation, created: before === undefined };
 }
 
 export function issuesOf(error: z.ZodError, prefix: readonly string[] = []): FieldIssue[] {

@@ -83,7 +83,10 @@ export async function getDraft(id: string, deps: SurveyAuthoringDeps): Promise<A
   return ok({ state: stored.state, draft });
 }
 
-/** Replaces the draft with a full definition (validated as on publish, except against earlier versions). */
+/**
+ * Replaces the draft with a full definition, validated as on publish — against the earlier versions too, so a draft
+ * that publish would refuse (a question id with another type, scales mixed on a node) is refused when it is saved.
+ */
 export async function saveDraft(id: string, raw: unknown, deps: SurveyAuthoringDeps): Promise<AuthoringResult<{ state: SurveyState; draft: Survey }>> {
   const withId = raw && typeof raw === 'object' && !Array.isArray(raw) && !('id' in raw) ? { ...raw, id } : raw;
   const parsed = parseDefinition(withId, '');
@@ -92,6 +95,8 @@ export async function saveDraft(id: string, raw: unknown, deps: SurveyAuthoringD
   for (let attempt = 1; attempt <= STATE_WRITE_ATTEMPTS; attempt++) {
     const stored = await deps.surveys.state(id);
     if (!stored) return notFound(id);
+    const issues = versionIssues(await deps.surveys.versions(id, stored.firstVersion), parsed.value);
+    if (issues.length) return invalid(issues);
     const at = deps.clock.now().toISOString();
     if (await deps.surveys.saveDraft(parsed.value, at, stored.revision)) return ok({ state: { ...stored.state, updatedAt: at }, draft: parsed.value });
   }

@@ -1,7 +1,7 @@
 // The organisation: its settings and its unit hierarchy (HQ → regions → stores/hotels).
 import { z } from 'zod';
 import { idSchema } from './ids.ts';
-import { Locale, LOCALES, LocalizedText } from './survey.ts';
+import { Locale, LOCALES, LocalizedText, ShownText } from './survey.ts';
 
 /** Letters, digits, "-" and "_", starting with a letter or digit: safe in keys, links and CSV cells. */
 export const UNIT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -22,7 +22,7 @@ export const OrgUnit = z.object({
   id: UnitId,
   parentId: UnitId.nullable(),
   kind: z.enum(UNIT_KINDS),
-  name: z.partialRecord(Locale, z.string().trim().min(1).max(MAX_UNIT_NAME_LENGTH)),
+  name: z.partialRecord(Locale, z.string().trim().pipe(ShownText(MAX_UNIT_NAME_LENGTH))),
   /** An archived unit leaves pickers and new links; its history stays and still rolls up. */
   archived: z.boolean().optional(),
 });

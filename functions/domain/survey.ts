@@ -9,7 +9,22 @@ export const Locale = z.enum(LOCALES);
 export type Locale = z.infer<typeof Locale>;
 
 /** A text in several languages; which languages must be present is checked against the survey's locales. */
-export const LocalizedText = z.partialRecord(Locale, z.string().min(1).max(2000));
+/**
+ * Characters no text shown to people may carry: C0 controls other than tab and line breaks, DEL, and the bidi
+ * overrides and isolates that can make a text read differently from what it holds. One character class: linear.
+ */
+const HIDDEN_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
+
+/** One shown text: not blank, and without hidden control characters. */
+export const ShownText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((text) => text.trim().length > 0, 'must not be blank')
+    .refine((text) => !HIDDEN_CONTROLS.test(text), 'must not contain control or text-direction characters');
+
+export const LocalizedText = z.partialRecord(Locale, ShownText(2000));
 export type LocalizedText = z.infer<typeof LocalizedText>;
 
 

@@ -133,6 +133,11 @@ describe('setting up from an empty start', () => {
     const badZone = await api('/api/v1/organisation', { method: 'PUT', body: { ...organisation, timeZone: 'Mars/Olympus' } });
     expect(badZone.status).toBe(400);
     expect(JSON.stringify(await badZone.json())).toContain('timeZone');
+    const blank = await api('/api/v1/organisation', { method: 'PUT', body: { ...organisation, name: { ...organisation.name, ru: '   ' } } });
+    expect(blank.status).toBe(400);
+    expect(JSON.stringify(await blank.json())).toContain('name.ru');
+    // The time zone is stored as IANA spells it, whatever case it was typed in.
+    expect(await json(await api('/api/v1/organisation', { method: 'PUT', body: { ...organisation, timeZone: 'europe/moscow' } }))).toMatchObject({ timeZone: 'Europe/Moscow' });
     expect((await api('/api/v1/organisation', { method: 'PUT', body: organisation })).status).toBe(200);
     expect(await json(await api('/api/v1/organisation'))).toMatchObject({ timeZone: 'Europe/Moscow', defaultLocale: 'en' });
     // The next step is named while it is missing: the org units.

@@ -190,18 +190,20 @@ describe('versions', () => {
     expect(res.body.error.message).toContain('close it instead');
   });
 
-  it('refuses an incompatible v2 with the field named, and publishes nothing', async () => {
+  it('refuses an incompatible v2 with the field named, when the draft is saved and on publish, and publishes nothing', async () => {
+    const live = (await call('GET', '/api/v1/surveys/lobby/draft')).body.draft;
     const reused = { ...lobby, questions: [lobby.questions[0]!, { id: 'welcome-csat', type: 'ces', nodeId: 'wait', label: text('Reused id') }] };
-    expect((await call('PUT', '/api/v1/surveys/lobby/draft', reused)).status).toBe(200);
-    const refused = await call('POST', '/api/v1/surveys/lobby/publish');
+    const refused = await call('PUT', '/api/v1/surveys/lobby/draft', reused);
     expect(refused.status).toBe(400);
     expect(refused.body.error.code).toBe('validation_failed');
     expect(refused.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['questions.1.type']);
 
     const mixed = { ...lobby, questions: [lobby.questions[0]!, { id: 'welcome-effort', type: 'ces', nodeId: 'welcome', label: text('Mixed scale') }] };
-    await call('PUT', '/api/v1/surveys/lobby/draft', mixed);
-    const refusedMix = await call('POST', '/api/v1/surveys/lobby/publish');
+    const refusedMix = await call('PUT', '/api/v1/surveys/lobby/draft', mixed);
     expect(refusedMix.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['questions.1.nodeId']);
+    // The draft is unchanged, so publishing it again mints nothing new.
+    expect((await call('GET', '/api/v1/surveys/lobby/draft')).body.draft).toEqual(live);
+    expect((await call('POST', '/api/v1/surveys/lobby/publish')).body.version).toBe(1);
     expect((await call('GET', '/api/v1/surveys/lobby/versions')).body.versions.map((v: { version: number }) => v.version)).toEqual([1]);
   });
 
