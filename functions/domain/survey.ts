@@ -301,18 +301,55 @@ function checkLogic(survey: Pick<Survey, 'questions' | 'pages' | 'endIf' | 'loca
   });
   if (survey.endIf) checkTree(survey.endIf, ['endIf'], null);
 
+  // Questions every finished response answers: required, shown unconditionally, on the first page or with no end rule
+  // that could stop the survey before them. A condition that needs one of them unanswered can never hold.
+  const firstPage = Math.min(...[...pageOf.values(), 0]);
+  const alwaysAnswered = new Set(
+    survey.questions.filter((q) => q.required && !q.showIf && (!survey.endIf || (pageOf.get(q.id) ?? 0) === firstPage)).map((q) => q.id),
+  );
+
   // Questions that can never be shown, in respondent order so that a question depending on one of them is caught too.
   const neverShown = new Set<string>();
   const indexOf = new Map(survey.questions.map((q, i) => [q, i]));
   const ordered = [...position.keys()].map((id) => byId.get(id)!);
+  const known: Knowledge = { byId, neverShown, alwaysAnswered, locales: survey.locales };
   for (const q of ordered) {
     if (!q.showIf) continue;
-    const reason = neverHolds(q.showIf, { byId, neverShown, locales: survey.locales });
+    const reason = neverHolds(q.showIf, known);
     if (reason) {
       neverShown.add(q.id);
       issue(['questions', indexOf.get(q)!, 'showIf'], `"${q.id}" can never be shown: ${reason}`);
     }
   }
+
+  // An end rule that holds for every response ends the survey, at the latest, after the last page it reads: the
+  // pages after that could never be shown.
+  if (survey.endIf && survey.pages && alwaysHolds(survey.endIf, known)) {
+    const read = questionIdsIn(survey.endIf).map((id) => pageOf.get(id) ?? 0);
+    const endsAfter = Math.max(...read, 0);
+    if (endsAfter < survey.pages.length - 1)
+      issue(['endIf'], `the end rule holds for every response, so the survey always ends after page "${survey.pages[endsAfter]!.id}" and the pages after it can never be shown`);
+  }
+}
+
+/** The question ids a condition reads (bounded by the schema's depth and size limits). */
+function questionIdsIn(condition: Condition): string[] {
+  if (isGroup(condition)) return condition.conditions.flatMap(questionIdsIn);
+  if (condition.kind === 'not') return questionIdsIn(condition.condition);
+  return condition.kind === 'context' ? [] : [condition.questionId];
+}
+
+/**
+ * Whether a condition holds for every finished response. Sound rather than complete: only conditions on questions
+ * every response answers (answered, or a score comparison every value of the scale meets), combined by all/any.
+ */
+function alwaysHolds(condition: Condition, known: Knowledge): boolean {
+  if (isGroup(condition)) return condition.match === 'all' ? condition.conditions.every((c) => alwaysHolds(c, known)) : condition.conditions.some((c) => alwaysHolds(c, known));
+  if (condition.kind === 'not' || condition.kind === 'context' || !known.alwaysAnswered.has(condition.questionId)) return false;
+  const question = known.byId.get(condition.questionId);
+  if (!question) return false;
+  if (condition.kind === 'answered') return true;
+  return condition.kind === 'score' && scoreRange(question) !== null && scoreMask(question, condition.op, condition.value) === allScores(question);
 }
 
 type QuestionCondition = Extract<Condition, { questionId: string }>;
@@ -365,6 +402,8 @@ function allScores(question: Question): number {
 interface Knowledge {
   byId: Map<string, Question>;
   neverShown: Set<string>;
+  /** Required questions shown to everyone before any end rule can stop the survey: answered in every response. */
+  alwaysAnswered: Set<string>;
   locales: readonly Locale[];
 }
 
@@ -393,7 +432,12 @@ function neverHolds(condition: Condition, known: Knowledge): string | null {
     }
     return contradiction(condition, known);
   }
-  if (condition.kind === 'not' || condition.kind === 'context') return null;
+  if (condition.kind === 'context') return null;
+  if (condition.kind === 'not') {
+    // "Not answered" / "not (a score every answer has)" of a question every response answers.
+    if (alwaysHolds(condition.condition, known)) return `"${questionIdsIn(condition.condition)[0]}" is required and shown to everyone, so its negated condition never holds`;
+    return null;
+  }
   if (known.neverShown.has(condition.questionId)) return `it depends on "${condition.questionId}", which can never be shown`;
   return null;
 }
@@ -405,6 +449,7 @@ function contradiction(group: ConditionGroup, known: Knowledge): string | null {
   const present = new Set<string>();
   const absent = new Set<string>();
   const contexts = new Map<'touchpoint' | 'locale', Set<string>>();
+  const negated: Extract<Condition, { kind: 'score' }>[] = [];
   const narrow = <K>(map: Map<K, Set<string>>, key: K, values: readonly string[]) => {
     const before = map.get(key);
     map.set(key, new Set(before ? values.filter((v) => before.has(v)) : values));
@@ -417,6 +462,8 @@ function contradiction(group: ConditionGroup, known: Knowledge): string | null {
     }
     if (c.kind === 'not') {
       if (c.condition.kind === 'answered') absent.add(c.condition.questionId);
+      // Once the question is answered, "not score" allows only the other values (checked below, when it is).
+      if (c.condition.kind === 'score') negated.push(c.condition);
       return;
     }
     if (c.kind === 'context') {
@@ -439,6 +486,13 @@ function contradiction(group: ConditionGroup, known: Knowledge): string | null {
     if (c.kind === 'choice' && question.type === 'single') narrow(options, question.id, c.optionIds);
   };
   collect(group, 0);
+  for (const c of negated) {
+    const question = known.byId.get(c.questionId);
+    if (!question || !scoreRange(question) || !(present.has(question.id) || known.alwaysAnswered.has(question.id))) continue;
+    present.add(question.id);
+    scores.set(question.id, (scores.get(question.id) ?? allScores(question)) & ~scoreMask(question, c.op, c.value));
+  }
+  for (const id of absent) if (known.alwaysAnswered.has(id)) return `it needs "${id}" unanswered, but "${id}" is required and shown to everyone`;
   for (const [id, mask] of scores) if (mask === 0) return `its conditions on the score of "${id}" exclude each other`;
   for (const [id, chosen] of options) if (chosen.size === 0) return `"${id}" is a single choice, and no one option meets all its conditions`;
   for (const id of present) if (absent.has(id)) return `it needs "${id}" both answered and not answered`;

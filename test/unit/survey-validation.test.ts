@@ -271,3 +271,28 @@ describe('the survey JSON Schema', () => {
     }
   });
 });
+
+describe('what every response answers decides what can never be shown', () => {
+  const requiredNps = (s: SurveyInput) => {
+    s.questions[0] = q.nps('nps', { required: true });
+  };
+  const refused: [string, (s: SurveyInput) => void, RegExp][] = [
+    ['"not answered" of a required question shown to everyone', (s) => (requiredNps(s), showIf(4, all({ kind: 'not', condition: { kind: 'answered', questionId: 'nps' } }))(s)), /questions\.4\.showIf: "why" can never be shown/],
+    ['"not (nps ≥ 0)" of a required NPS', (s) => (requiredNps(s), showIf(4, any({ kind: 'not', condition: score('nps', 'gte', 0) }))(s)), /questions\.4\.showIf: "why" can never be shown/],
+    ['answered and "not (csat ≥ 1)" together (every CSAT answer is ≥ 1)', showIf(4, all({ kind: 'not', condition: score('csat', 'gte', 1) }, { kind: 'answered', questionId: 'csat' })), /questions\.4\.showIf: "why" can never be shown/],
+    ['an end rule every response meets, before the last page', (s) => (requiredNps(s), threePages(s), (s.endIf = all(score('nps', 'gte', 0)))), /^endIf: the end rule holds for every response/],
+  ];
+  it.each(refused)('refuses %s', (_what, change, expected) => {
+    expect(issues(withLogic(change))).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+  });
+
+  const accepted: [string, (s: SurveyInput) => void][] = [
+    ['"not answered" of an optional question', showIf(4, all({ kind: 'not', condition: { kind: 'answered', questionId: 'nps' } }))],
+    ['"not (nps ≥ 9)" of a required NPS', (s) => (requiredNps(s), showIf(4, all({ kind: 'not', condition: score('nps', 'gte', 9) }))(s))],
+    ['a screening end rule (detractors stop after page 1)', (s) => (requiredNps(s), threePages(s), (s.endIf = all(score('nps', 'lte', 6))))],
+    ['an end rule every response meets, read on the last page', (s) => (threePages(s), (s.questions[5] = q.rating('stars', 4, { required: true })), (s.endIf = all({ kind: 'answered', questionId: 'stars' })))],
+  ];
+  it.each(accepted)('accepts %s', (_what, change) => {
+    expect(issues(withLogic(change))).toEqual([]);
+  });
+});
