@@ -11,7 +11,7 @@ import { AlertRule } from '../domain/alert-rules.ts';
 import { dynamoOrgStore, ORG_PK } from './org-store.ts';
 import type { SurveyVersion } from '../domain/survey.ts';
 import { SetupRequiredError, type Catalog, type CatalogStore } from '../ports.ts';
-import { dynamoSurveyPartitions, liveVersionsNamed, SURVEY_STATES, surveysFromItems } from './survey-store.ts';
+import { dynamoSurveyPartitions, liveVersionsNamed, readStateItems, SURVEY_STATES, surveysFromItems } from './survey-store.ts';
 
 const ORG = ORG_PK;
 const SURVEY = SURVEY_STATES;
@@ -45,11 +45,8 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
     return { version: count('version'), sections: { org: count('s_org'), surveys: count('s_surveys'), rules: count('s_rules') } };
   };
 
-  const readVersion = async (): Promise<number> => {
-    const result = await client.send(new GetCommand({ TableName: tableName, Key: VERSION_KEY, ConsistentRead: true, ProjectionExpression: '#v', ExpressionAttributeNames: { '#v': 'version' } }));
-    const version = result.Item?.version;
-    return typeof version === 'number' ? version : 0;
-  };
+  // The stamp item is a handful of numbers: the per-request freshness check reads it whole, like a reload does.
+  const readVersion = async (): Promise<number> => (await readStamp()).version;
 
   const bumpOf = (section: Section): TransactItem => ({
     Update: { TableName: tableName, Key: VERSION_KEY, UpdateExpression: 'ADD #v :one, #s :one', ExpressionAttributeNames: { '#v': 'version', '#s': `s_${section}` }, ExpressionAttributeValues: { ':one': 1 } },
@@ -80,7 +77,7 @@ export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: st
 
   /** Every survey's state (one small item each) and its live version: from memory, or read by key. */
   const loadSurveys = async () => {
-    const items = await queryPartition(SURVEY);
+    const items = readStateItems(await queryPartition(SURVEY));
     const missing = liveVersionsNamed(items).filter((k) => !liveVersions.has(versionKey(k.surveyId, k.version)));
     for (const version of await surveyParts.readVersions(missing)) {
       liveVersions.set(versionKey(version.id, version.version), version);

@@ -31,16 +31,15 @@ export interface SurveyCatalogPart {
   surveyStates: Record<string, SurveyState>;
 }
 
-const parsedItems = new WeakMap<object, ReturnType<typeof readStateItem>>();
+/** A survey state item as read: its state, the live version it may still carry (older layouts), its revision. */
+export type StateItem = ReturnType<typeof readStateItem>;
+
+/** The state items of one catalog load, each parsed once. */
+export const readStateItems = (items: readonly Record<string, unknown>[]): StateItem[] => items.map(readStateItem);
 
 /** The live versions a set of state items names but does not carry (to be read by key). */
-export function liveVersionsNamed(items: readonly Record<string, unknown>[]): { surveyId: string; version: number }[] {
-  const named: { surveyId: string; version: number }[] = [];
-  for (const item of items) {
-    const read = parsedStateItem(item);
-    if (!read.live && read.state.liveVersion !== null) named.push({ surveyId: read.state.id, version: read.state.liveVersion });
-  }
-  return named;
+export function liveVersionsNamed(read: readonly StateItem[]): { surveyId: string; version: number }[] {
+  return read.flatMap((r) => (!r.live && r.state.liveVersion !== null ? [{ surveyId: r.state.id, version: r.state.liveVersion }] : []));
 }
 
 /**
@@ -48,26 +47,15 @@ export function liveVersionsNamed(items: readonly Record<string, unknown>[]): { 
  * carried by the item (older layouts) or given by `liveVersion` (read by key). A live version that cannot be found
  * leaves its survey out of `surveys` rather than failing the whole catalog.
  */
-export function surveysFromItems(items: readonly Record<string, unknown>[], liveVersion: (surveyId: string, version: number) => SurveyVersion | undefined): SurveyCatalogPart {
+export function surveysFromItems(read: readonly StateItem[], liveVersion: (surveyId: string, version: number) => SurveyVersion | undefined): SurveyCatalogPart {
   const surveys: SurveyVersion[] = [];
   const surveyStates: Record<string, SurveyState> = {};
-  for (const item of items) {
-    const read = parsedStateItem(item);
-    surveyStates[read.state.id] = read.state;
-    const live = read.live ?? (read.state.liveVersion === null ? undefined : liveVersion(read.state.id, read.state.liveVersion));
-    if (live) surveys.push(live);
+  for (const { state, live } of read) {
+    surveyStates[state.id] = state;
+    const shown = live ?? (state.liveVersion === null ? undefined : liveVersion(state.id, state.liveVersion));
+    if (shown) surveys.push(shown);
   }
   return { surveys, surveyStates };
-}
-
-/** A state item parsed once: a reload that keeps the item object does not parse it again. */
-function parsedStateItem(item: Record<string, unknown>): ReturnType<typeof readStateItem> {
-  let read = parsedItems.get(item);
-  if (!read) {
-    read = readStateItem(item);
-    parsedItems.set(item, read);
-  }
-  return read;
 }
 
 function readStateItem(item: Record<string, unknown>): { state: SurveyState; live: SurveyVersion | undefined; revision: number; firstVersion: number } {
