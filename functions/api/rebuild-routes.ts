@@ -1,7 +1,7 @@
 // The admin API of rebuilds: start one (recount every counter from the responses into a new generation), read its
 // progress, and queue its unfinished segments again. The work itself runs in the rebuild worker (functions/rebuild/).
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { readOrganisation } from '../authoring/organisation.ts';
+import { organisationFirst } from './setup-guard.ts';
 import { MAX_REBUILD_SEGMENTS, REBUILD_ID_PATTERN, RebuildRequest, type RebuildMessage, type RebuildView } from '../domain/rebuild.ts';
 import type { AggregateStore, CatalogStore, Clock, MessageQueue, RebuildStore, ResponseScan } from '../ports.ts';
 import { readRebuild, resumeRebuild, startRebuild } from '../rebuild/rebuild.ts';
@@ -94,11 +94,8 @@ export function registerRebuildRoutes(app: OpenAPIHono<AdminEnv>, deps: RebuildR
   const rebuilds = deps.rebuilds;
   if (!rebuilds) return;
   const notFound = (id: string) => errorBody('not_found', `No rebuild "${id}".`, [{ path: 'id', message: 'unknown rebuild' }]);
-  // Nothing to recount before the organisation exists (and its workers could only fail): 409 setup_required first.
-  app.use('/api/v1/admin/rebuilds', async (_c, next) => {
-    await readOrganisation({ catalog: deps.catalog });
-    await next();
-  });
+  // Nothing to recount before the organisation exists (and its workers could only fail).
+  app.use('/api/v1/admin/rebuilds', organisationFirst(deps.catalog));
 
   app.openapi(routes.start, async (c) => {
     // The body is optional, even with a JSON content type: an empty one means the defaults.

@@ -2,8 +2,7 @@
 // versions, close, reopen, schedule, delete; the template bank; and the survey JSON Schema for editors.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { Id } from '../domain/ids.ts';
-import type { MiddlewareHandler } from 'hono';
-import { readOrganisation } from '../authoring/organisation.ts';
+import { organisationFirst } from './setup-guard.ts';
 import type { Context } from 'hono';
 import { Survey, SURVEY_STATUSES, SurveyState, type SurveyVersion } from '../domain/survey.ts';
 import { surveyTemplates, type SurveyTemplate } from '../domain/templates/index.ts';
@@ -252,14 +251,9 @@ export function registerSurveySchemaRoute(app: OpenAPIHono<AdminEnv>): void {
 export function registerSurveyRoutes(app: OpenAPIHono<AdminEnv>, deps: SurveyRoutesDeps): void {
   for (const [name, schema] of Object.entries(surveySchemas().components)) app.openAPIRegistry.registerComponent('schemas', name, schema as never);
   const authoring = (): SurveyAuthoringDeps => ({ surveys: deps.catalog.surveyAuthoring, clock: deps.clock, templates: deps.templates ?? surveyTemplates });
-  // Surveys are authored for an organisation (its languages, its units): before it exists, every survey route says so
-  // (409 setup_required), not "no such survey". Registered before the routes, so it runs first.
-  const organisationFirst: MiddlewareHandler = async (_c, next) => {
-    await readOrganisation({ catalog: deps.catalog });
-    await next();
-  };
-  app.use('/api/v1/surveys', organisationFirst);
-  app.use('/api/v1/surveys/*', organisationFirst);
+  // Surveys are authored for an organisation (its languages, its units). Registered before the routes, so it runs first.
+  app.use('/api/v1/surveys', organisationFirst(deps.catalog));
+  app.use('/api/v1/surveys/*', organisationFirst(deps.catalog));
 
   /** Maps a use case's refusal onto the error shape. */
   // Typed as never: each route documents the refusals its use case can give, and they all have the error shape.
