@@ -1,6 +1,6 @@
 // `npm run bench`: figures for the local runtime — capture throughput, submit-to-metrics and submit-to-notification
 // latency, tickets per second, respondent page size, keyword matching per response, the org tree and the catalog at
-// scale, rebuild throughput and Lambda bundle sizes. It prints what it measures and asserts nothing about time.
+// scale, rebuild throughput, Lambda bundle sizes and the dashboard's two script sizes (boss view, admin console). It prints what it measures and asserts nothing about time.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The bench times every single detractor's notification, so it lifts the paging cap (10 per rule and unit per window).
 process.env.ALERT_NOTIFY_CAP ??= '1000';
@@ -199,6 +199,18 @@ async function main() {
     results[`bundle_${name}_bytes`] = (await stat(outfile)).size;
   }
   await rm(outDir, { recursive: true, force: true });
+
+  // 10. The dashboard's scripts: what the boss view downloads, and what an admin view adds on top (loaded lazily).
+  step('building the dashboard');
+  const { buildDashboard } = await import('../web/build.ts');
+  const dashboardDir = path.join(os.tmpdir(), `opencem-bench-dashboard-${process.pid}`);
+  const { bundles } = await buildDashboard({ outDir: dashboardDir });
+  results.dashboard_boss_view_bytes = bundles.boss.bytes;
+  results.dashboard_boss_view_gzip_bytes = bundles.boss.gzipBytes;
+  results.dashboard_admin_console_bytes = bundles.admin.bytes;
+  results.dashboard_admin_console_gzip_bytes = bundles.admin.gzipBytes;
+  results.dashboard_admin_to_boss_ratio = (bundles.admin.gzipBytes / bundles.boss.gzipBytes).toFixed(2);
+  await rm(dashboardDir, { recursive: true, force: true });
 
   console.log('\nOpenCEM benchmark (local runtime, this machine)');
   console.log(`${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);

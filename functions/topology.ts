@@ -21,7 +21,14 @@ export interface TableSpec {
 }
 
 export const tables: Record<TableName, TableSpec> = {
-  responses: { partitionKey: 'id', stream: 'NEW_AND_OLD_IMAGES', envVar: 'TABLE_RESPONSES' },
+  responses: {
+    partitionKey: 'id',
+    stream: 'NEW_AND_OLD_IMAGES',
+    envVar: 'TABLE_RESPONSES',
+    // One survey's responses newest first, read in bounded pages: the rule dry run ("would have fired N times in the
+    // last 30 days") and a survey's last response time. Counters answer every other question without reading responses.
+    indexes: [{ name: 'bySurvey', partitionKey: 'surveyId', sortKey: 'submittedAt' }],
+  },
   aggregates: { partitionKey: 'pk', sortKey: 'sk', envVar: 'TABLE_AGGREGATES' },
   catalog: { partitionKey: 'pk', sortKey: 'sk', envVar: 'TABLE_CATALOG' },
   /** Tickets (one item each, history inside) and the markers that make alert effects happen once. */

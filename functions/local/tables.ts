@@ -5,8 +5,10 @@ import {
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
+  type GlobalSecondaryIndex,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -58,7 +60,7 @@ async function createTable(client: DynamoDBClient, name: string, spec: TableSpec
       if (!attributes.some((a) => a.AttributeName === attribute)) attributes.push({ AttributeName: attribute, AttributeType: 'S' });
     }
   }
-  const indexes = (spec.indexes ?? []).map((index) => ({
+  const indexes: GlobalSecondaryIndex[] = (spec.indexes ?? []).map((index) => ({
     IndexName: index.name,
     KeySchema: [
       { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
@@ -79,9 +81,25 @@ async function createTable(client: DynamoDBClient, name: string, spec: TableSpec
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await waitUntilActive(client, name);
+    await addMissingIndexes(client, name, indexes, attributes);
   }
   await waitUntilActive(client, name);
   if (spec.timeToLiveAttribute) await enableTimeToLive(client, name, spec.timeToLiveAttribute);
+}
+
+/**
+ * A data dir from an earlier version has the table without an index added since: it is added (DynamoDB backfills it
+ * from the items already there), one at a time as DynamoDB requires.
+ */
+async function addMissingIndexes(client: DynamoDBClient, name: string, indexes: readonly GlobalSecondaryIndex[], attributes: AttributeDefinition[]): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of indexes) {
+    if (existing.has(index.IndexName)) continue;
+    await client.send(new UpdateTableCommand({ TableName: name, AttributeDefinitions: attributes, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
+    await waitUntilActive(client, name);
+  }
 }
 
 async function waitUntilActive(client: DynamoDBClient, name: string, timeoutMs = 30_000): Promise<void> {

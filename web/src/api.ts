@@ -159,36 +159,63 @@ export interface Api {
 
 const TIMEOUT_MS = 10_000;
 
-export function createApi(baseUrl: string, token: () => string | null): Api {
-  const root = baseUrl.replace(/\/+$/, '');
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Query parameters; empty and undefined values are left out. */
+  query?: Record<string, string | undefined>;
+  /** Sent as JSON, unless `text` is given. */
+  body?: unknown;
+  /** A raw body (e.g. a CSV) with its content type. */
+  text?: { contentType: string; value: string };
+  /** Milliseconds before the call is given up (status 0); default 10 s. */
+  timeoutMs?: number;
+}
 
-  async function call<T>(path: string, params: Record<string, string | undefined> = {}, body?: unknown): Promise<T> {
+/** One call to the API with the bearer token: the JSON answer, or an ApiError (status 0 when unreachable). */
+export type Request = <T>(path: string, options?: RequestOptions) => Promise<T>;
+
+export function createRequest(baseUrl: string, token: () => string | null): Request {
+  const root = baseUrl.replace(/\/+$/, '');
+  return async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
     const search = new URLSearchParams();
-    for (const [name, value] of Object.entries(params)) if (value) search.set(name, value);
+    for (const [name, value] of Object.entries(options.query ?? {})) if (value) search.set(name, value);
     const query = search.toString();
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let body: string | undefined;
+    if (options.text) {
+      headers['Content-Type'] = options.text.contentType;
+      body = options.text.value;
+    } else if (options.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(options.body);
+    }
     const bearer = token();
     if (bearer) headers.Authorization = `Bearer ${bearer}`;
 
     let response: Response;
     try {
       response = await fetch(`${root}${path}${query ? `?${query}` : ''}`, {
-        method: body === undefined ? 'GET' : 'POST',
+        method: options.method ?? (body === undefined ? 'GET' : 'POST'),
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        body,
+        signal: AbortSignal.timeout(options.timeoutMs ?? TIMEOUT_MS),
       });
     } catch (error) {
       throw new ApiError(0, error instanceof Error ? error.message : String(error));
     }
     if (!response.ok) throw await errorOf(response);
+    if (response.status === 204) return undefined as T;
     try {
       return (await response.json()) as T;
     } catch {
       throw new ApiError(response.status, 'the API answered with something other than JSON');
     }
-  }
+  };
+}
+
+export function createApi(baseUrl: string, token: () => string | null): Api {
+  const request = createRequest(baseUrl, token);
+  const call = <T>(path: string, query: Record<string, string | undefined> = {}, body?: unknown): Promise<T> => request<T>(path, { query, body });
 
   const ticketPath = (id: string) => `/api/v1/tickets/${encodeURIComponent(id)}`;
   return {

@@ -115,6 +115,7 @@ const en = {
   'view.label': 'Views',
   'view.overview': 'Overview',
   'view.tickets': 'Tickets',
+  'view.manage': 'Manage',
   'view.ticketsBadge': '{open} open, {overdue} overdue',
   'loop.title': 'Closed loop',
   'loop.open': 'Open',
@@ -384,6 +385,7 @@ const zh: Messages = {
   'view.label': '视图',
   'view.overview': '总览',
   'view.tickets': '工单',
+  'view.manage': '管理',
   'view.ticketsBadge': '{open} 张未解决，{overdue} 张超时',
   'loop.title': '闭环管理',
   'loop.open': '未解决',
@@ -650,6 +652,7 @@ const ru: Messages = {
   'view.label': 'Разделы',
   'view.overview': 'Обзор',
   'view.tickets': 'Обращения',
+  'view.manage': 'Настройки',
   'view.ticketsBadge': 'открыто: {open}, просрочено: {overdue}',
   'loop.title': 'Замкнутый цикл',
   'loop.open': 'Открыто',
@@ -841,7 +844,11 @@ function htmlLang(l: Locale): string {
  * plural form for the number `name`, the forms in CLDR order (en: one|other; ru: one|few|many).
  */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = messages[current][key];
+  return formatMessage(messages[current][key], params);
+}
+
+/** Fills `{name}` and `{name|form|form…}` (plural forms in CLDR order) in a template, in the current language. */
+export function formatMessage(template: string, params: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)(?:\|([^}]*))?\}/g, (whole, name: string, forms: string | undefined) => {
     const value = params[name];
     if (value === undefined) return whole;

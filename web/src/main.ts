@@ -31,6 +31,7 @@
 // comment|reassign|close|reopen"] (only those allowed), #action-form with #action-root-cause, #action-assignee,
 // #action-note and #action-confirm, errors in #panel-error (API) and #form-error (missing input), the history
 // #ticket-history li[data-history-action][data-at], #panel-close (or Escape).
+// Admin console (?view=setup|org|surveys|survey|rules|managers, loaded lazily from admin/console.ts): #console, see there.
 // Setup: #setup-panel[data-stage="organisation|units|survey"] with li[data-step][data-done][aria-current="step"],
 // #setup-title, #setup-lead, #setup-drafts, #setup-docs, #setup-recheck (reloads), #setup-detail (the API's message);
 // body[data-setup] while it is shown. Options of #unit-select carry data-archived, of #survey-select data-status.
@@ -40,6 +41,7 @@ import { createSession } from './auth.ts';
 import { browserLocale, isLocale, locale, onLocaleChange, setLocale, t } from './i18n.ts';
 import { saveLocale, savedLocale } from './state.ts';
 import { byId, setAttr } from './dom.ts';
+import { isAdminView } from './admin-views.ts';
 
 /** The header's language buttons work from the first moment, also on the sign-in form; the choice is remembered. */
 function bindLanguageSwitch(): void {
@@ -70,7 +72,16 @@ async function main(): Promise<void> {
     banner.hidden = false;
     return;
   }
-  await startDashboard(config, createSession(config.auth));
+  const session = createSession(config.auth);
+  const view = new URLSearchParams(location.search).get('view');
+  if (isAdminView(view)) {
+    // The console's code is fetched only now: the boss view never pays for it.
+    if (!session.token()) await session.signIn();
+    const { startConsole } = await import('./admin/console.ts');
+    await startConsole({ config, session, view });
+    return;
+  }
+  await startDashboard(config, session);
 }
 
 void main();
