@@ -62,10 +62,13 @@ async function main() {
     firstMissing < 0
       ? `│ Dashboard      ${u}/#token=${runtime.adminToken}
 │ Ticket board   ${u}/?view=tickets#token=${runtime.adminToken}
+│ Admin console  ${u}/?view=surveys#token=${runtime.adminToken}   (org tree, surveys, alert rules, managers)
 ${surveyLine}`
-      : `│ Not set up yet: ${missing === 'organisation' ? 'the organisation is empty (OPENCEM_DEMO=0)' : `next, ${missing === 'units' ? 'the org units' : 'a published survey'}`}. Through the API, in this order:
-${steps.slice(firstMissing).map(([, text]) => text).join('\n')}
-│  Then the dashboard: ${u}/#token=${runtime.adminToken}`;
+      : `│ Not set up yet: ${missing === 'organisation' ? 'the organisation is empty (OPENCEM_DEMO=0)' : `next, ${missing === 'units' ? 'the org units' : 'a published survey'}`}.
+│ Set up in the browser  ${u}/?view=setup#token=${runtime.adminToken}
+│  (organisation → org units → a survey from a template → its live links and QR codes → managers)
+│ Or through the API, in this order:
+${steps.slice(firstMissing).map(([, text]) => text).join('\n')}`;
   console.log(`
 ┌──────────────────────────────────────────────────────────────────────────────
 │ OpenCEM is running (ready in ${seconds} s)
